@@ -1,0 +1,162 @@
+// All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
+// and fetch tags for a whole page in one query (no N+1).
+import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import type { Db } from '../platform/db.js';
+import type { Database } from '../platform/db.types.js';
+import type { ArticleTable } from './article.table.js';
+
+export interface ArticleFilter {
+  tag?: string;
+  author?: string;
+  favoritedBy?: string;
+  /** Keyword search over title, description and body. */
+  q?: string;
+  /** Only articles by authors this user follows. */
+  feedOf?: number;
+}
+
+export interface ArticleListRow {
+  id: number;
+  slug: string;
+  title: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+  author_id: number;
+  author_username: string;
+  author_bio: string | null;
+  author_image: string | null;
+  favorites_count: number;
+  favorited: number;
+  following: number;
+}
+
+export interface ArticleFullRow extends ArticleListRow {
+  body: string;
+  body_html: string;
+}
+
+type From = SelectQueryBuilder<Database, 'articles', object>;
+
+const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
+
+function applyFilter(db: Db, qb: From, f: ArticleFilter): From {
+  if (f.tag !== undefined) {
+    qb = qb.where('articles.id', 'in', db.selectFrom('article_tags').select('article_id').where('tag', '=', f.tag));
+  }
+  if (f.author !== undefined) {
+    qb = qb.where('articles.author_id', 'in', db.selectFrom('users').select('id').where('username', '=', f.author));
+  }
+  if (f.favoritedBy !== undefined) {
+    qb = qb.where('articles.id', 'in', db.selectFrom('favorites')
+      .innerJoin('users', 'users.id', 'favorites.user_id')
+      .select('favorites.article_id').where('users.username', '=', f.favoritedBy));
+  }
+  if (f.feedOf !== undefined) {
+    qb = qb.where('articles.author_id', 'in', db.selectFrom('follows').select('followed_id').where('follower_id', '=', f.feedOf));
+  }
+  if (f.q !== undefined && f.q !== '') {
+    // lower() on both sides: case-insensitive on SQLite and on MySQL's binary collation alike.
+    const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
+    qb = qb.where(({ or }) => or([
+      sql<boolean>`lower(articles.title) like ${pattern} escape '!'`,
+      sql<boolean>`lower(articles.description) like ${pattern} escape '!'`,
+      sql<boolean>`lower(articles.body) like ${pattern} escape '!'`,
+    ]));
+  }
+  return qb;
+}
+
+/** The columns every article read needs, relative to a viewer (0 when anonymous). */
+function withListColumns(qb: From, viewerId: number) {
+  return qb
+    .innerJoin('users as author', 'author.id', 'articles.author_id')
+    .select((eb) => [
+      'articles.id', 'articles.slug', 'articles.title', 'articles.description',
+      'articles.created_at', 'articles.updated_at', 'articles.author_id',
+      'author.username as author_username', 'author.bio as author_bio', 'author.image as author_image',
+      eb.selectFrom('favorites').select(eb.fn.countAll<number>().as('n'))
+        .whereRef('favorites.article_id', '=', 'articles.id').as('favorites_count'),
+      eb.exists(eb.selectFrom('favorites').select(sql`1`.as('one'))
+        .whereRef('favorites.article_id', '=', 'articles.id').where('favorites.user_id', '=', viewerId))
+        .as('favorited'),
+      eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
+        .whereRef('follows.followed_id', '=', 'articles.author_id').where('follows.follower_id', '=', viewerId))
+        .as('following'),
+    ]);
+}
+
+export async function listArticles(db: Db, f: ArticleFilter, viewerId: number, limit: number, offset: number): Promise<ArticleListRow[]> {
+  const rows = await withListColumns(applyFilter(db, db.selectFrom('articles'), f), viewerId)
+    .orderBy('articles.created_at', 'desc').orderBy('articles.id', 'desc')
+    .limit(limit).offset(offset)
+    .execute();
+  return rows as unknown as ArticleListRow[];
+}
+
+export async function countArticles(db: Db, f: ArticleFilter): Promise<number> {
+  const row = await applyFilter(db, db.selectFrom('articles'), f)
+    .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findArticleBySlug(db: Db, slug: string, viewerId: number): Promise<ArticleFullRow | undefined> {
+  const row = await withListColumns(db.selectFrom('articles').where('articles.slug', '=', slug), viewerId)
+    .select(['articles.body', 'articles.body_html'])
+    .executeTakeFirst();
+  return row as unknown as ArticleFullRow | undefined;
+}
+
+export async function findArticleIdentity(db: Db, slug: string): Promise<{ id: number; author_id: number; title: string } | undefined> {
+  return db.selectFrom('articles').select(['id', 'author_id', 'title']).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function slugExists(db: Db, slug: string): Promise<boolean> {
+  return (await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
+}
+
+export async function tagsFor(db: Db, articleIds: number[]): Promise<Map<number, string[]>> {
+  const byArticle = new Map<number, string[]>(articleIds.map((id) => [id, []]));
+  if (articleIds.length === 0) return byArticle;
+  const rows = await db.selectFrom('article_tags').select(['article_id', 'tag'])
+    .where('article_id', 'in', articleIds).execute();
+  for (const row of rows) byArticle.get(row.article_id)?.push(row.tag);
+  for (const tags of byArticle.values()) tags.sort();
+  return byArticle;
+}
+
+export async function insertArticle(db: Db, article: Insertable<ArticleTable>): Promise<number> {
+  const result = await db.insertInto('articles').values(article).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function updateArticle(db: Db, id: number, changes: Updateable<ArticleTable>): Promise<void> {
+  await db.updateTable('articles').set(changes).where('id', '=', id).execute();
+}
+
+export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
+  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  if (tags.length > 0) {
+    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag }))).execute();
+  }
+}
+
+export async function deleteArticle(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('articles').where('id', '=', id).execute();
+}
+
+export async function insertFavorite(db: Db, userId: number, articleId: number): Promise<void> {
+  await db.insertInto('favorites').values({ user_id: userId, article_id: articleId, created_at: Date.now() })
+    .ignore().execute();
+}
+
+export async function deleteFavorite(db: Db, userId: number, articleId: number): Promise<void> {
+  await db.deleteFrom('favorites').where('user_id', '=', userId).where('article_id', '=', articleId).execute();
+}
+
+/** Tags that still belong to at least one article, most used first. */
+export async function listTags(db: Db, limit = 1000): Promise<string[]> {
+  const rows = await db.selectFrom('article_tags').select('tag')
+    .groupBy('tag').orderBy(sql`count(*)`, 'desc').orderBy('tag').limit(limit).execute();
+  return rows.map((r) => r.tag);
+}

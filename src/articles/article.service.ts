@@ -1,0 +1,153 @@
+// The rules for articles: who may write what, slugs, favourites, lists. Returns domain objects.
+import type { Db } from '../platform/db.js';
+import { isUniqueViolation } from '../platform/db.js';
+import { forbidden, notFound } from '../platform/errors.js';
+import { renderMarkdown } from '../platform/markdown.js';
+import type { Profile } from '../profiles/profile.service.js';
+import type { User } from '../users/user.service.js';
+import * as repo from './article.repo.js';
+import type { ArticleFilter, ArticleListRow } from './article.repo.js';
+import type { CreateArticleInput, UpdateArticleInput } from './article.schema.js';
+import { slugify, withSuffix } from './slug.js';
+
+export interface ArticleSummary {
+  slug: string;
+  title: string;
+  description: string;
+  tagList: string[];
+  createdAt: number;
+  updatedAt: number;
+  favorited: boolean;
+  favoritesCount: number;
+  author: Profile;
+}
+
+export interface Article extends ArticleSummary {
+  body: string;
+  /** The body as sanitised HTML, rendered when it was written. */
+  bodyHtml: string;
+  authorId: number;
+}
+
+export interface ArticlePage {
+  articles: ArticleSummary[];
+  articlesCount: number;
+}
+
+function toSummary(row: ArticleListRow, tags: string[]): ArticleSummary {
+  return {
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    tagList: tags,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    favorited: Boolean(Number(row.favorited)),
+    favoritesCount: Number(row.favorites_count),
+    author: {
+      username: row.author_username,
+      bio: row.author_bio,
+      image: row.author_image,
+      following: Boolean(Number(row.following)),
+    },
+  };
+}
+
+export async function listArticles(db: Db, viewer: User | undefined, filter: ArticleFilter, limit: number, offset: number): Promise<ArticlePage> {
+  const [rows, articlesCount] = await Promise.all([
+    repo.listArticles(db, filter, viewer?.id ?? 0, limit, offset),
+    repo.countArticles(db, filter),
+  ]);
+  const tags = await repo.tagsFor(db, rows.map((r) => r.id));
+  return { articles: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), articlesCount };
+}
+
+export function feed(db: Db, viewer: User, limit: number, offset: number): Promise<ArticlePage> {
+  return listArticles(db, viewer, { feedOf: viewer.id }, limit, offset);
+}
+
+export async function getArticle(db: Db, viewer: User | undefined, slug: string): Promise<Article> {
+  const row = await repo.findArticleBySlug(db, slug, viewer?.id ?? 0);
+  if (!row) throw notFound('article');
+  const tags = await repo.tagsFor(db, [row.id]);
+  return { ...toSummary(row, tags.get(row.id) ?? []), body: row.body, bodyHtml: row.body_html, authorId: row.author_id };
+}
+
+/** Runs write(slug) with a free slug for title; a clash (even a concurrent one) gets a suffix. */
+async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => Promise<T>): Promise<T> {
+  const base = slugify(title);
+  let slug = (await repo.slugExists(db, base)) ? withSuffix(base) : base;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write(slug);
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 5) throw err;
+      slug = withSuffix(base);
+    }
+  }
+}
+
+export async function createArticle(db: Db, author: User, input: CreateArticleInput): Promise<Article> {
+  const now = Date.now();
+  const bodyHtml = renderMarkdown(input.body);
+  const slug = await withFreeSlug(db, input.title, (candidate) => db.transaction().execute(async (trx) => {
+    const id = await repo.insertArticle(trx, {
+      slug: candidate, title: input.title, description: input.description, body: input.body,
+      body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now,
+    });
+    await repo.replaceTags(trx, id, input.tagList ?? []);
+    return candidate;
+  }));
+  return getArticle(db, author, slug);
+}
+
+async function ownedArticle(db: Db, user: User, slug: string) {
+  const article = await repo.findArticleIdentity(db, slug);
+  if (!article) throw notFound('article');
+  if (article.author_id !== user.id) throw forbidden('article');
+  return article;
+}
+
+export async function updateArticle(db: Db, user: User, slug: string, input: UpdateArticleInput): Promise<Article> {
+  const article = await ownedArticle(db, user, slug);
+  const titleChanged = input.title !== undefined && input.title !== article.title;
+  const changes = {
+    ...(input.title !== undefined && { title: input.title }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.body !== undefined && { body: input.body, body_html: renderMarkdown(input.body) }),
+    updated_at: Date.now(),
+  };
+  const write = (newSlug: string) => db.transaction().execute(async (trx) => {
+    await repo.updateArticle(trx, article.id, { ...changes, slug: newSlug });
+    if (input.tagList !== undefined) await repo.replaceTags(trx, article.id, input.tagList);
+    return newSlug;
+  });
+  // The slug follows a changed title, unless the new title slugs to the same thing.
+  const newSlug = titleChanged && slugify(input.title!) !== slugify(article.title)
+    ? await withFreeSlug(db, input.title!, write)
+    : await write(slug);
+  return getArticle(db, user, newSlug);
+}
+
+export async function deleteArticle(db: Db, user: User, slug: string): Promise<void> {
+  const article = await ownedArticle(db, user, slug);
+  await repo.deleteArticle(db, article.id);
+}
+
+export async function favoriteArticle(db: Db, user: User, slug: string): Promise<Article> {
+  const article = await repo.findArticleIdentity(db, slug);
+  if (!article) throw notFound('article');
+  await repo.insertFavorite(db, user.id, article.id);
+  return getArticle(db, user, slug);
+}
+
+export async function unfavoriteArticle(db: Db, user: User, slug: string): Promise<Article> {
+  const article = await repo.findArticleIdentity(db, slug);
+  if (!article) throw notFound('article');
+  await repo.deleteFavorite(db, user.id, article.id);
+  return getArticle(db, user, slug);
+}
+
+export function listTags(db: Db): Promise<string[]> {
+  return repo.listTags(db);
+}

@@ -1,0 +1,27 @@
+// Row shapes of the articles, article_tags and favorites tables.
+import type { Generated, Selectable } from 'kysely';
+
+export interface ArticleTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  description: string;
+  body: string;
+  /** Markdown rendered and sanitised once, at write time. */
+  body_html: string;
+  author_id: number;
+  created_at: number;
+  updated_at: number;
+}
+export type ArticleRow = Selectable<ArticleTable>;
+
+export interface ArticleTagTable {
+  article_id: number;
+  tag: string;
+}
+
+export interface FavoriteTable {
+  user_id: number;
+  article_id: number;
+  created_at: number;
+}

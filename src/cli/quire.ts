@@ -1,0 +1,26 @@
+// The `quire` command: one sub-command per file in src/cli/, dispatched by name.
+const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
+  start: { summary: 'start the server (same as npm start)', load: () => import('./start.js') },
+  migrate: { summary: 'run database migrations to the latest', load: () => import('./migrate.js') },
+  user: { summary: 'list users, or mark one as admin: quire user admin <username>', load: () => import('./user.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return ['usage: quire <command> [options]', '', ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+const [name, ...argv] = process.argv.slice(2);
+if (!name || name === 'help' || name === '--help' || name === '-h') {
+  process.stdout.write(`${usage()}\n`);
+} else if (!commands[name]) {
+  process.stderr.write(`quire: unknown command "${name}"\n${usage()}\n`);
+  process.exitCode = 2;
+} else {
+  try {
+    await (await commands[name].load()).run(argv);
+  } catch (err) {
+    process.stderr.write(`quire ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

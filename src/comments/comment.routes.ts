@@ -1,0 +1,43 @@
+// JSON API for comments on an article.
+import { Router } from '@koa/router';
+import { requireUser } from '../middleware/auth.js';
+import { commentInput } from '../articles/article.schema.js';
+import { notFound } from '../platform/errors.js';
+import type { AppDeps, RequestState } from '../platform/state.js';
+import { parseBody } from '../platform/validation.js';
+import { addComment, deleteComment, listComments, type Comment } from './comment.service.js';
+
+export function commentJson(c: Comment) {
+  return {
+    id: c.id,
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+    body: c.body,
+    author: { username: c.author.username, bio: c.author.bio, image: c.author.image, following: c.author.following },
+  };
+}
+
+export function commentRoutes({ database: { db } }: AppDeps) {
+  const router = new Router<RequestState>();
+
+  router.get('/articles/:slug/comments', async (ctx) => {
+    const comments = await listComments(db, ctx.state.user, ctx.params.slug!);
+    ctx.body = { comments: comments.map(commentJson) };
+  });
+
+  router.post('/articles/:slug/comments', async (ctx) => {
+    const user = requireUser(ctx);
+    const input = parseBody(commentInput, ctx.request.body, 'comment');
+    ctx.status = 201;
+    ctx.body = { comment: commentJson(await addComment(db, user, ctx.params.slug!, input.body)) };
+  });
+
+  router.delete('/articles/:slug/comments/:id', async (ctx) => {
+    const user = requireUser(ctx);
+    if (!/^\d{1,15}$/.test(ctx.params.id!)) throw notFound('comment');
+    await deleteComment(db, user, ctx.params.slug!, Number(ctx.params.id));
+    ctx.status = 204;
+  });
+
+  return router;
+}

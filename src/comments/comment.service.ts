@@ -1,0 +1,54 @@
+// The rules for comments: anyone signed in may comment; only a comment's author may delete it.
+import type { Db } from '../platform/db.js';
+import { forbidden, notFound } from '../platform/errors.js';
+import { findArticleIdentity } from '../articles/article.repo.js';
+import type { Profile } from '../profiles/profile.service.js';
+import type { User } from '../users/user.service.js';
+import * as repo from './comment.repo.js';
+
+export interface Comment {
+  id: number;
+  body: string;
+  createdAt: number;
+  updatedAt: number;
+  author: Profile;
+  authorId: number;
+}
+
+function toComment(row: repo.CommentListRow): Comment {
+  return {
+    id: Number(row.id),
+    body: row.body,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    authorId: row.author_id,
+    author: { username: row.author_username, bio: row.author_bio, image: row.author_image, following: Boolean(Number(row.following)) },
+  };
+}
+
+async function articleId(db: Db, slug: string): Promise<number> {
+  const article = await findArticleIdentity(db, slug);
+  if (!article) throw notFound('article');
+  return article.id;
+}
+
+export async function listComments(db: Db, viewer: User | undefined, slug: string): Promise<Comment[]> {
+  const rows = await repo.listComments(db, await articleId(db, slug), viewer?.id ?? 0);
+  return rows.map(toComment);
+}
+
+export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {
+  const id = await articleId(db, slug);
+  const now = Date.now();
+  const commentId = await repo.insertComment(db, { article_id: id, author_id: author.id, body, created_at: now, updated_at: now });
+  const [row] = await repo.listComments(db, id, author.id, commentId);
+  return toComment(row!);
+}
+
+export async function deleteComment(db: Db, user: User, slug: string, commentId: number): Promise<void> {
+  const id = await articleId(db, slug);
+  const comment = await repo.findComment(db, commentId);
+  if (!comment || comment.article_id !== id) throw notFound('comment');
+  if (comment.author_id !== user.id) throw forbidden('comment');
+  await repo.deleteComment(db, commentId);
+}

@@ -1,0 +1,12 @@
+// Row shape of the comments table.
+import type { Generated, Selectable } from 'kysely';
+
+export interface CommentTable {
+  id: Generated<number>;
+  article_id: number;
+  author_id: number;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+export type CommentRow = Selectable<CommentTable>;

@@ -1,0 +1,68 @@
+// The only reader of process.env: one zod schema, parsed once at start, frozen.
+// A bad value stops the start with a one-line message naming the variable.
+import { z } from 'zod';
+
+const portNumber = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: portNumber.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite: or mysql://')
+    .default('sqlite:./data/quire.db'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  QUIRE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_DIR: z.string().min(1).default('./logs'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default(''),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must look like 1mb, 512kb or a byte count').default('1mb'),
+  CORS_ORIGIN: z.string().default('*'),
+  TOKEN_TTL: z.string().regex(/^\d+[smhdw]$/, 'must look like 30d, 12h or 900s').default('30d'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  SERVER_TIMING: flag.optional(),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config extends Omit<RawConfig, 'TRUST_PROXY' | 'SERVER_TIMING'> {
+  /** Proxy addresses whose X-Forwarded-* headers are believed. */
+  TRUST_PROXY: string[];
+  SERVER_TIMING: boolean;
+  /** BODY_LIMIT in bytes. */
+  bodyLimitBytes: number;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseByteSize(text: string): number {
+  const match = /^(\d+)(b|kb|mb)?$/i.exec(text);
+  if (!match) throw new ConfigError(`not a size: ${text}`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+/** Parse the environment (or any record) into a frozen Config; throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+  }
+  const raw = result.data;
+  return Object.freeze({
+    ...raw,
+    TRUST_PROXY: raw.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
+    SERVER_TIMING: raw.SERVER_TIMING ?? raw.NODE_ENV === 'development',
+    bodyLimitBytes: parseByteSize(raw.BODY_LIMIT),
+    isProduction: raw.NODE_ENV === 'production',
+  });
+}

@@ -1,0 +1,27 @@
+// API authentication: "Authorization: Token <jwt>" (or Bearer). A present but bad token is a 401
+// even on routes where signing in is optional, so a client learns its token went stale.
+import type { Next } from 'koa';
+import { unauthorized } from '../platform/errors.js';
+import type { AppContext, AppDeps } from '../platform/state.js';
+import { findUserByPublicId, type User } from '../users/user.service.js';
+
+export function tokenAuth(deps: Pick<AppDeps, 'database' | 'tokens'>) {
+  return async function tokenAuth(ctx: AppContext, next: Next) {
+    const header = ctx.get('Authorization');
+    if (header) {
+      const match = /^(?:Token|Bearer)\s+(\S+)\s*$/i.exec(header);
+      if (!match) throw unauthorized('token', 'is invalid');
+      const publicId = await deps.tokens.verify(match[1]!);
+      const user = publicId ? await findUserByPublicId(deps.database.db, publicId) : undefined;
+      if (!user) throw unauthorized('token', 'is invalid');
+      ctx.state.user = user;
+      ctx.state.token = match[1]!;
+    }
+    await next();
+  };
+}
+
+export function requireUser(ctx: AppContext): User {
+  if (!ctx.state.user) throw unauthorized('token', 'is missing');
+  return ctx.state.user;
+}

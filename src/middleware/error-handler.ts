@@ -1,0 +1,51 @@
+// The outermost layer: every error ends here. User mistakes become the contract's 4xx,
+// dependency outages a 503, and anything else a plain 500 with the request id and a full log line.
+import type { Next } from 'koa';
+import { AppError, isDependencyDown, notFound, unavailable, type FieldErrors } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { AppContext } from '../platform/state.js';
+
+export interface ErrorPageRenderer {
+  (ctx: AppContext, status: number, errors: FieldErrors): Promise<void> | void;
+}
+
+interface HttpishError { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string }
+
+/** Map anything thrown to an AppError when it is the client's fault or an outage; else undefined. */
+export function classify(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (isDependencyDown(err)) return unavailable();
+  const e = (err ?? {}) as HttpishError;
+  const status = e.status ?? e.statusCode;
+  if (e.type === 'entity.parse.failed' || (status === 400 && /JSON/i.test(e.message ?? ''))) {
+    return new AppError('malformed_body', { body: ['is not valid JSON'] });
+  }
+  if (status === 413 || e.type === 'entity.too.large') return new AppError('too_large', { body: ['is too large'] });
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const known = new AppError('malformed_body', { request: [e.expose && e.message ? e.message : 'is invalid'] });
+    return Object.assign(known, { status });
+  }
+  return undefined;
+}
+
+export function errorHandler(opts: { logger: Logger; renderPage?: ErrorPageRenderer }) {
+  return async function errorHandler(ctx: AppContext, next: Next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) throw notFound('route');
+    } catch (err) {
+      const known = classify(err);
+      const status = known?.status ?? 500;
+      const errors: FieldErrors = known?.errors ?? { server: [`internal error (request id ${ctx.state.requestId})`] };
+      if (!known) opts.logger.error({ err, requestId: ctx.state.requestId, method: ctx.method, url: ctx.url }, 'unhandled error');
+      else if (status === 503) opts.logger.warn({ err, requestId: ctx.state.requestId }, 'dependency unavailable');
+      ctx.status = status;
+      if (status === 503) ctx.set('Retry-After', '5');
+      if (!ctx.path.startsWith('/api') && opts.renderPage) {
+        await opts.renderPage(ctx, status, errors);
+      } else {
+        ctx.body = { errors };
+      }
+    }
+  };
+}

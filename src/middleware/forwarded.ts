@@ -1,0 +1,32 @@
+// Believe X-Forwarded-* only from configured proxies (addresses or CIDR ranges); from anyone
+// else the headers are dropped, so ctx.ip is the real peer and cannot be spoofed.
+import { BlockList, isIPv6 } from 'node:net';
+import type { Next } from 'koa';
+import type { AppContext } from '../platform/state.js';
+
+export function trustedProxies(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIPv6(address!) ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address!, family);
+    else list.addSubnet(address!, Number(prefix), family);
+  }
+  return list;
+}
+
+export function isTrusted(list: BlockList, address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return list.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+}
+
+export function forwardedHeaders(entries: string[]) {
+  const list = trustedProxies(entries);
+  return async function forwardedHeaders(ctx: AppContext, next: Next) {
+    if (!isTrusted(list, ctx.req.socket.remoteAddress)) {
+      for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip']) delete ctx.req.headers[name];
+    }
+    await next();
+  };
+}

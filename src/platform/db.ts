@@ -1,0 +1,75 @@
+// Opens the database named by DATABASE_URL: SQLite (file, WAL) by default, MySQL/MariaDB via mysql2.
+// The same Kysely handle and the same migrations serve both.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { createPool } from 'mysql2';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './db.types.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, with any password masked: safe to print. */
+  label: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string, opts: { poolSize?: number } = {}): DatabaseHandle {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  return openMysql(url, opts.poolSize ?? 10);
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Several workers share one file: wait for a lock instead of failing at once.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    label: `sqlite:${file}`,
+    ping: async () => { await sql`select 1`.execute(db); },
+    close: () => db.destroy(),
+  };
+}
+
+function openMysql(url: string, poolSize: number): DatabaseHandle {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const pool = createPool({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    connectionLimit: poolSize,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    connectTimeout: 5000,
+    enableKeepAlive: true,
+    supportBigNumbers: true,
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  parsed.password = parsed.password ? '***' : '';
+  return {
+    db,
+    dialect: 'mysql',
+    label: parsed.toString(),
+    ping: async () => { await sql`select 1`.execute(db); },
+    close: () => db.destroy(),
+  };
+}
+
+/** True when err is a unique-key violation, on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

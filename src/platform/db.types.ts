@@ -1,0 +1,20 @@
+// The database as Kysely sees it: one interface per table, gathered here.
+import type { UserTable, FollowTable } from '../users/user.table.js';
+import type { ArticleTable, ArticleTagTable, FavoriteTable } from '../articles/article.table.js';
+import type { CommentTable } from '../comments/comment.table.js';
+
+export interface SessionTable {
+  id: string;
+  data: string;
+  expires_at: number;
+}
+
+export interface Database {
+  users: UserTable;
+  follows: FollowTable;
+  articles: ArticleTable;
+  article_tags: ArticleTagTable;
+  favorites: FavoriteTable;
+  comments: CommentTable;
+  sessions: SessionTable;
+}

@@ -1,0 +1,56 @@
+// One error type for every mistake a user can make, with stable codes.
+// The error middleware turns it into {"errors": {field: [message]}} (API) or a page.
+
+export type ErrorCode =
+  | 'validation'      // 422: a field is missing, blank or invalid
+  | 'malformed_body'  // 400: the body is not valid JSON
+  | 'conflict'        // 409: username or email taken
+  | 'unauthorized'    // 401: no token, bad token, bad credentials
+  | 'forbidden'       // 403: not the owner
+  | 'not_found'       // 404
+  | 'too_large'       // 413
+  | 'unavailable';    // 503: a dependency is down
+
+const statusOf: Record<ErrorCode, number> = {
+  validation: 422,
+  malformed_body: 400,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  unavailable: 503,
+};
+
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  constructor(readonly code: ErrorCode, readonly errors: FieldErrors) {
+    super(`${code}: ${JSON.stringify(errors)}`);
+    this.status = statusOf[code];
+  }
+}
+
+export const invalid = (field: string, message: string) => new AppError('validation', { [field]: [message] });
+export const notFound = (what: string) => new AppError('not_found', { [what]: ['not found'] });
+export const forbidden = (what: string) => new AppError('forbidden', { [what]: ['forbidden'] });
+export const conflict = (field: string) => new AppError('conflict', { [field]: ['has already been taken'] });
+export const unauthorized = (field: string, message: string) => new AppError('unauthorized', { [field]: [message] });
+export const unavailable = () => new AppError('unavailable', { service: ['unavailable, try again'] });
+
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+]);
+
+/** True when an error means "a dependency is down or busy", not "the code is wrong". */
+export function isDependencyDown(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && connectionErrorCodes.has(e.code)) return true;
+  if (e.fatal === true) return true;
+  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state/.test(e.message);
+}

@@ -1,0 +1,18 @@
+// Runs the migrations in src/platform/migrations, in name order; used at boot and by `quire migrate`.
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './db.js';
+import * as m001 from './migrations/001_initial.js';
+
+// Listed by hand rather than read from disk, so the same list works from src/ and dist/.
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,25 @@
+// What the app is built from, and what one request carries in ctx.state.
+import type { ParameterizedContext } from 'koa';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from './db.js';
+import type { Logger } from './logger.js';
+import type { TokenSigner } from '../users/token.js';
+import type { User } from '../users/user.service.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  database: DatabaseHandle;
+  logger: Logger;
+  tokens: TokenSigner;
+}
+
+export interface RequestState {
+  requestId: string;
+  /** The signed-in user, set by the auth layer. */
+  user?: User;
+  /** The raw token the user signed in with (API only). */
+  token?: string;
+  [key: string]: unknown;
+}
+
+export type AppContext = ParameterizedContext<RequestState>;

@@ -1,0 +1,23 @@
+// JSON API for profiles and follows.
+import { Router } from '@koa/router';
+import { requireUser } from '../middleware/auth.js';
+import type { AppDeps, RequestState } from '../platform/state.js';
+import { followUser, getProfile, unfollowUser } from './profile.service.js';
+
+export function profileRoutes({ database: { db } }: AppDeps) {
+  const router = new Router<RequestState>();
+
+  router.get('/profiles/:username', async (ctx) => {
+    ctx.body = { profile: await getProfile(db, ctx.state.user, ctx.params.username!) };
+  });
+
+  router.post('/profiles/:username/follow', async (ctx) => {
+    ctx.body = { profile: await followUser(db, requireUser(ctx), ctx.params.username!) };
+  });
+
+  router.delete('/profiles/:username/follow', async (ctx) => {
+    ctx.body = { profile: await unfollowUser(db, requireUser(ctx), ctx.params.username!) };
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+// All SQL about users and follows.
+import type { Db } from '../platform/db.js';
+import type { UserRow, UserTable } from './user.table.js';
+import type { Insertable, Updateable } from 'kysely';
+
+export function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByPublicId(db: Db, publicId: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function insertUser(db: Db, user: Insertable<UserTable>): Promise<number> {
+  const result = await db.insertInto('users').values(user).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function updateUser(db: Db, id: number, changes: Updateable<UserTable>): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function isFollowing(db: Db, followerId: number, followedId: number): Promise<boolean> {
+  const row = await db.selectFrom('follows').select('follower_id')
+    .where('follower_id', '=', followerId).where('followed_id', '=', followedId).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertFollow(db: Db, followerId: number, followedId: number): Promise<void> {
+  // Idempotent: a second follow (or a concurrent one) is not an error.
+  await db.insertInto('follows').values({ follower_id: followerId, followed_id: followedId, created_at: Date.now() })
+    .ignore().execute();
+}
+
+export async function deleteFollow(db: Db, followerId: number, followedId: number): Promise<void> {
+  await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followed_id', '=', followedId).execute();
+}

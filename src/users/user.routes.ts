@@ -1,0 +1,44 @@
+// JSON API for accounts: register, sign in, current user, update.
+import { Router } from '@koa/router';
+import { requireUser } from '../middleware/auth.js';
+import type { AppDeps, RequestState } from '../platform/state.js';
+import { parseBody } from '../platform/validation.js';
+import { loginInput, registerInput, updateInput } from './user.schema.js';
+import { authenticate, registerUser, updateUser, type User } from './user.service.js';
+
+/** The contract's User: an explicit allow-list of fields, so nothing else can leak. */
+export function userJson(user: User, token: string) {
+  return { user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image } };
+}
+
+export function userRoutes({ database, tokens }: AppDeps) {
+  const { db } = database;
+  const router = new Router<RequestState>();
+
+  router.post('/users', async (ctx) => {
+    const input = parseBody(registerInput, ctx.request.body, 'user');
+    const user = await registerUser(db, input);
+    ctx.status = 201;
+    ctx.body = userJson(user, await tokens.sign(user.publicId));
+  });
+
+  router.post('/users/login', async (ctx) => {
+    const input = parseBody(loginInput, ctx.request.body, 'user');
+    const user = await authenticate(db, input);
+    ctx.body = userJson(user, await tokens.sign(user.publicId));
+  });
+
+  router.get('/user', async (ctx) => {
+    const user = requireUser(ctx);
+    ctx.body = userJson(user, ctx.state.token!);
+  });
+
+  router.put('/user', async (ctx) => {
+    const current = requireUser(ctx);
+    const input = parseBody(updateInput, ctx.request.body, 'user');
+    const user = await updateUser(db, current, input);
+    ctx.body = userJson(user, ctx.state.token!);
+  });
+
+  return router;
+}

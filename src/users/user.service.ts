@@ -1,0 +1,105 @@
+// The rules for accounts: registration, sign-in, profile changes. Knows nothing of HTTP.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../platform/db.js';
+import { isUniqueViolation } from '../platform/db.js';
+import { conflict, unauthorized } from '../platform/errors.js';
+import { hashPassword, verifyPassword } from './password.js';
+import * as repo from './user.repo.js';
+import type { UserRow } from './user.table.js';
+import type { LoginInput, RegisterInput, UpdateInput } from './user.schema.js';
+
+export interface User {
+  id: number;
+  publicId: string;
+  username: string;
+  email: string;
+  bio: string | null;
+  image: string | null;
+  isAdmin: boolean;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    publicId: row.public_id,
+    username: row.username,
+    email: row.email,
+    bio: row.bio,
+    image: row.image,
+    isAdmin: Boolean(row.is_admin),
+  };
+}
+
+async function assertAvailable(db: Db, fields: { username?: string; email?: string }, selfId?: number) {
+  if (fields.username !== undefined) {
+    const taken = await repo.findUserByUsername(db, fields.username);
+    if (taken && taken.id !== selfId) throw conflict('username');
+  }
+  if (fields.email !== undefined) {
+    const taken = await repo.findUserByEmail(db, fields.email);
+    if (taken && taken.id !== selfId) throw conflict('email');
+  }
+}
+
+/** Two writers can pass the availability check at once; the unique index decides, and we say which field. */
+async function explainUniqueViolation(db: Db, err: unknown, fields: { username?: string; email?: string }, selfId?: number): Promise<never> {
+  if (isUniqueViolation(err)) await assertAvailable(db, fields, selfId);
+  if (isUniqueViolation(err)) throw conflict(fields.username !== undefined ? 'username' : 'email');
+  throw err;
+}
+
+export async function registerUser(db: Db, input: RegisterInput): Promise<User> {
+  await assertAvailable(db, input);
+  const now = Date.now();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    // The first account is the site's owner.
+    const isFirst = (await repo.countUsers(db)) === 0;
+    const id = await repo.insertUser(db, {
+      public_id: randomUUID(),
+      username: input.username,
+      email: input.email,
+      password_hash: passwordHash,
+      bio: null,
+      image: null,
+      is_admin: isFirst ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return toUser((await repo.findUserById(db, id))!);
+  } catch (err) {
+    return explainUniqueViolation(db, err, input);
+  }
+}
+
+// Compared against when the email is unknown, so a miss takes as long as a wrong password.
+const decoyHash = hashPassword('decoy password that matches nothing');
+
+export async function authenticate(db: Db, input: LoginInput): Promise<User> {
+  const row = await repo.findUserByEmail(db, input.email);
+  const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoyHash));
+  if (!row || !ok) throw unauthorized('credentials', 'invalid');
+  return toUser(row);
+}
+
+export async function findUserByPublicId(db: Db, publicId: string): Promise<User | undefined> {
+  const row = await repo.findUserByPublicId(db, publicId);
+  return row && toUser(row);
+}
+
+export async function updateUser(db: Db, user: User, input: UpdateInput): Promise<User> {
+  await assertAvailable(db, input, user.id);
+  try {
+    await repo.updateUser(db, user.id, {
+      ...(input.username !== undefined && { username: input.username }),
+      ...(input.email !== undefined && { email: input.email }),
+      ...(input.password !== undefined && { password_hash: await hashPassword(input.password) }),
+      ...(input.bio !== undefined && { bio: input.bio === '' ? null : input.bio }),
+      ...(input.image !== undefined && { image: input.image === '' ? null : input.image }),
+      updated_at: Date.now(),
+    });
+  } catch (err) {
+    await explainUniqueViolation(db, err, input, user.id);
+  }
+  return toUser((await repo.findUserById(db, user.id))!);
+}

@@ -1,0 +1,34 @@
+// A small JSON client for API tests: fetch against the test server, with an optional token.
+export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export function apiClient(baseUrl: string) {
+  async function request(method: string, path: string, opts: { token?: string; json?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Token ${opts.token}`;
+    let body: string | Uint8Array | undefined;
+    if (opts.json !== undefined) { body = JSON.stringify(opts.json); headers['content-type'] ??= 'application/json'; }
+    if (opts.raw !== undefined) { body = opts.raw; headers['content-type'] ??= 'application/json'; }
+    const res = await fetch(`${baseUrl}/api${path}`, { method, headers, body: body as BodyInit | undefined });
+    const text = await res.text();
+    let parsed: unknown;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+  return {
+    request,
+    get: (path: string, token?: string) => request('GET', path, { token }),
+    post: (path: string, json?: unknown, token?: string) => request('POST', path, { json, token }),
+    put: (path: string, json?: unknown, token?: string) => request('PUT', path, { json, token }),
+    del: (path: string, token?: string) => request('DELETE', path, { token }),
+    async register(username: string, password = 'password123') {
+      const res = await request('POST', '/users', { json: { user: { username, email: `${username}@example.com`, password } } });
+      if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${res.text}`);
+      return res.body.user as { token: string; username: string; email: string };
+    },
+  };
+}
