@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { migrateToLatest } from './platform/migrate.js';
+import { openRedis, type Redis } from './platform/redis.js';
 import { loadOrCreateSecret } from './platform/secret.js';
 import type { AppDeps } from './platform/state.js';
 
@@ -23,6 +24,20 @@ export async function openServices(config: Readonly<Config>, logger: Logger): Pr
     const reason = err instanceof Error ? err.message : String(err);
     throw new BootError(`cannot use the database at ${database.label}: ${reason}`);
   }
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    try {
+      redis = await openRedis(config.REDIS_URL);
+    } catch (err) {
+      await database.close().catch(() => undefined);
+      throw new BootError(`cannot reach Redis at ${new URL(config.REDIS_URL).host}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   const secret = loadOrCreateSecret(config.QUIRE_SECRET, config.DATA_DIR);
-  return { config, database, logger, tokens: createTokenSigner(secret, config.TOKEN_TTL) };
+  return { config, database, logger, redis, secret, tokens: createTokenSigner(secret, config.TOKEN_TTL) };
+}
+
+/** Closes everything openServices opened. */
+export async function closeServices(deps: AppDeps): Promise<void> {
+  await Promise.allSettled([deps.database.close(), deps.redis?.quit()]);
 }

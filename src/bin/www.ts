@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../app.js';
-import { BootError, openServices } from '../boot.js';
+import { BootError, closeServices, openServices } from '../boot.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../platform/logger.js';
 
@@ -56,7 +56,7 @@ export async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
-    await deps.database.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
+    await closeServices(deps);
     logger.info('stopped');
     process.exit(0);
   };

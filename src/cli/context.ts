@@ -1,5 +1,5 @@
 // What a CLI command needs to reach the data: config from the environment and an open, migrated database.
-import { openServices } from '../boot.js';
+import { closeServices, openServices } from '../boot.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../platform/logger.js';
 import type { AppDeps } from '../platform/state.js';
@@ -10,6 +10,6 @@ export async function withServices<T>(work: (deps: AppDeps) => Promise<T>): Prom
   try {
     return await work(deps);
   } finally {
-    await deps.database.close();
+    await closeServices(deps);
   }
 }

@@ -52,5 +52,5 @@ export function isDependencyDown(err: unknown): boolean {
   const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
   if (typeof e.code === 'string' && connectionErrorCodes.has(e.code)) return true;
   if (e.fatal === true) return true;
-  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state/.test(e.message);
+  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state|enableOfflineQueue|Reached the max retries per request|ECONNREFUSED/.test(e.message);
 }

@@ -3,6 +3,7 @@ import type { ParameterizedContext } from 'koa';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from './db.js';
 import type { Logger } from './logger.js';
+import type { Redis } from './redis.js';
 import type { TokenSigner } from '../users/token.js';
 import type { User } from '../users/user.service.js';
 
@@ -11,6 +12,10 @@ export interface AppDeps {
   database: DatabaseHandle;
   logger: Logger;
   tokens: TokenSigner;
+  /** Present when REDIS_URL is set. */
+  redis?: Redis;
+  /** The signing secret (tokens, cookies), shared by every worker. */
+  secret: string;
 }
 
 export interface RequestState {

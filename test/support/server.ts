@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
-import { openServices } from '../../src/boot.js';
+import { closeServices, openServices } from '../../src/boot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { AppDeps } from '../../src/platform/state.js';
@@ -43,7 +43,7 @@ export async function startTestServer(dialect: TestDialect, env: Record<string, 
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deps.database.close();
+      await closeServices(deps);
       await mysql?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
