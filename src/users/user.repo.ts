@@ -48,3 +48,13 @@ export async function insertFollow(db: Db, followerId: number, followedId: numbe
 export async function deleteFollow(db: Db, followerId: number, followedId: number): Promise<void> {
   await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followed_id', '=', followedId).execute();
 }
+
+export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'is_admin'>[]> {
+  return db.selectFrom('users').select(['username', 'email', 'is_admin']).orderBy('id').execute();
+}
+
+/** Marks (or unmarks) a user as admin; false when no user has that name. */
+export async function setAdmin(db: Db, username: string, isAdmin: boolean): Promise<boolean> {
+  const result = await db.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('username', '=', username).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
