@@ -9,7 +9,8 @@ import { profileRoutes } from './profiles/profile.routes.js';
 import { userRoutes } from './users/user.routes.js';
 
 export function apiRouter(deps: AppDeps) {
-  const api = new Router<RequestState>({ prefix: '/api' });
+  const prefix = '/api';
+  const api = new Router<RequestState>({ prefix });
   const origin = deps.config.CORS_ORIGIN;
   api.use(cors({
     origin: origin === '*' ? '*' : (ctx) => (origin.split(',').includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
@@ -23,5 +24,9 @@ export function apiRouter(deps: AppDeps) {
     const router = routes(deps);
     api.use(router.routes(), router.allowedMethods());
   }
+  // The router runs its middleware (CORS above) only when a route matches both path and method, and
+  // none is for OPTIONS: give every path one, so CORS answers the browser's preflight.
+  const paths = new Set(api.stack.flatMap((layer) => (layer.methods.length > 0 && typeof layer.path === 'string' ? [layer.path] : [])));
+  for (const path of paths) api.options(path.slice(prefix.length), (ctx) => { ctx.status = 204; });
   return api;
 }

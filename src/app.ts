@@ -7,7 +7,21 @@ import { errorHandler } from './middleware/error-handler.js';
 import { forwardedHeaders } from './middleware/forwarded.js';
 import { requestId } from './middleware/request-id.js';
 import { health } from './middleware/health.js';
+import { servedBy } from './middleware/served-by.js';
+import { accessLog, accessLogSink } from './middleware/access-log.js';
+import { serverTiming, timedLayers } from './middleware/server-timing.js';
+import { responseCache } from './middleware/cache.js';
+import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
+import conditionalGet from 'koa-conditional-get';
+import etag from 'koa-etag';
+import path from 'node:path';
+import { pageNotFound, pageRouter } from './pages.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { publicFiles, singlePageApp } from './middleware/public-files.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { cookieKeys, currentUser, sessions } from './middleware/session.js';
+import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from './platform/render.js';
 
 export function createApp(deps: AppDeps): Koa<RequestState> {
   const { config, logger } = deps;
@@ -15,21 +29,54 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.silent = true; // errors are logged by errorHandler, with the request id
 
   const api = apiRouter(deps);
+  app.keys = cookieKeys(deps.secret); // signs the session cookie alike in every worker
+  const assetVersions = fingerprintPublicFiles(publicDir);
+  const view = createRenderer({ versions: assetVersions });
+  const pages = pageRouter(deps, view);
+  const accessLogLine = accessLogSink(config);
   const layers = [
+    // Outside everything, so Server-Timing covers every layer (each wrapped below when enabled).
+    ...(config.SERVER_TIMING ? [serverTiming()] : []),
     // Drop X-Forwarded-* from anyone but a trusted proxy, before anything reads ctx.ip.
     forwardedHeaders(config.TRUST_PROXY),
     // An id for every request, so the error handler can name it.
     requestId(),
-    // Outermost catcher: everything below throws, this answers.
-    errorHandler({ logger }),
+    // Which instance answered (X-Served-By), when INSTANCE_NAME is set: visible through nginx.
+    ...(config.INSTANCE_NAME ? [servedBy(config.INSTANCE_NAME)] : []),
+    // Just inside request-id and outside the error handler: it logs the final status, even of errors and aborts.
+    ...(accessLogLine ? [accessLog(accessLogLine)] : []),
+    // Security headers and the CSP before the error handler, so error pages carry them too.
+    securityHeaders(),
+    // Outermost catcher: everything below throws, this answers (pages get an HTML error page).
+    errorHandler({ logger, renderPage: errorPages(view) }),
     // Liveness for pm2, nginx and load balancers: 200 when the database answers, else 503.
     health(deps.database),
+    // 304 when the client's ETag still matches; ETags for every 2xx body, cached or not.
+    conditionalGet(),
+    etag(),
+    // Render-once cache of anonymous GETs; every write bumps a generation all workers read (CACHE=off to measure without).
+    ...(config.CACHE ? [responseCache({ generation: generationStore(deps), maxBytes: config.CACHE_MAX_MB * 1024 * 1024, logger })] : []),
     // JSON and form bodies, limited to BODY_LIMIT (413 above it, 400 on malformed JSON).
     bodyParser({ jsonLimit: config.bodyLimitBytes, formLimit: config.bodyLimitBytes, enableTypes: ['json', 'form'] }),
     // The RealWorld API.
     api.routes(),
     api.allowedMethods(),
+    // public/ files (fingerprinted URLs cached for a year) and /app/, before sessions: no store lookups.
+    publicFiles(publicDir, assetVersions),
+    singlePageApp(path.join(publicDir, 'app')),
+    // Cookie sessions in Redis or the database, for pages only (the API is token-authenticated).
+    sessions(app, deps),
+    // The session's user, loaded fresh per request so a changed or deleted account takes effect at once.
+    currentUser(deps),
+    // Every state-changing page request carries the session's CSRF token, or stops here with a 403.
+    csrfProtection(),
+    // The server-rendered site.
+    pages.routes(),
+    pages.allowedMethods(),
+    // Nothing answered: the 404 page (the API's JSON 404 comes from the error handler).
+    pageNotFound,
   ];
-  for (const layer of layers) app.use(layer as Koa.Middleware<RequestState>);
+  const stack = layers as Koa.Middleware<RequestState>[];
+  for (const layer of config.SERVER_TIMING ? timedLayers(stack) : stack) app.use(layer);
   return app;
 }

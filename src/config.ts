@@ -14,6 +14,8 @@ const schema = z.object({
     .default('sqlite:./data/quire.db'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  // Prefixes every Redis key Quire writes, so several sites (or test runs) can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, 'must be letters, digits, ":", ".", "-" or "_"').default('quire:'),
   QUIRE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_DIR: z.string().min(1).default('./logs'),
@@ -24,6 +26,21 @@ const schema = z.object({
   TOKEN_TTL: z.string().regex(/^\d+[smhdw]$/, 'must look like 30d, 12h or 900s').default('30d'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SERVER_TIMING: flag.optional(),
+  // Render-once cache of anonymous GETs (src/middleware/cache.ts); CACHE=off measures without it. Same value on every worker.
+  CACHE: flag.default(true),
+  CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(32),
+  // Sent as X-Served-By on every response when set, so an operator can see which instance answered.
+  INSTANCE_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'must be letters, digits, ".", ":", "-" or "_"').optional(),
+  // Sign-in attempts allowed per client address and email in each window (shared through Redis when set).
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  // Logs (docs/operations.md): where the access log goes, when files rotate, how long they stay.
+  ACCESS_LOG: z.enum(['file', 'stdout', 'off']).default('file'),
+  LOG_ROTATE_SIZE: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must look like 10mb, 512kb or 0 (no size limit)').default('10mb'),
+  LOG_ROTATE_INTERVAL: z.string().regex(/^(\d+[smhd]|off)$/, 'must look like 1d, 6h, 30m or off').default('1d'),
+  LOG_RETAIN_DAYS: z.coerce.number().int().min(1).default(14),
+  // Set by pm2 in cluster mode: each worker writes its own log files, named with this id.
+  NODE_APP_INSTANCE: z.string().regex(/^\w+$/, 'must be a word').optional(),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -34,6 +51,8 @@ export interface Config extends Omit<RawConfig, 'TRUST_PROXY' | 'SERVER_TIMING'>
   SERVER_TIMING: boolean;
   /** BODY_LIMIT in bytes. */
   bodyLimitBytes: number;
+  /** LOG_ROTATE_SIZE in bytes; 0 means rotate by time only. */
+  logRotateBytes: number;
   isProduction: boolean;
 }
 
@@ -63,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     TRUST_PROXY: raw.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     SERVER_TIMING: raw.SERVER_TIMING ?? raw.NODE_ENV === 'development',
     bodyLimitBytes: parseByteSize(raw.BODY_LIMIT),
+    logRotateBytes: parseByteSize(raw.LOG_ROTATE_SIZE),
     isProduction: raw.NODE_ENV === 'production',
   });
 }

@@ -134,11 +134,16 @@ export async function updateArticle(db: Db, id: number, changes: Updateable<Arti
   await db.updateTable('articles').set(changes).where('id', '=', id).execute();
 }
 
-export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
-  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+/** Tags of a new article. No delete first: on MySQL its gap lock deadlocks concurrent creates. */
+export async function insertTags(db: Db, articleId: number, tags: string[]): Promise<void> {
   if (tags.length > 0) {
     await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag }))).execute();
   }
+}
+
+export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
+  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  await insertTags(db, articleId, tags);
 }
 
 export async function deleteArticle(db: Db, id: number): Promise<void> {
@@ -159,4 +164,10 @@ export async function listTags(db: Db, limit = 1000): Promise<string[]> {
   const rows = await db.selectFrom('article_tags').select('tag')
     .groupBy('tag').orderBy(sql`count(*)`, 'desc').orderBy('tag').limit(limit).execute();
   return rows.map((r) => r.tag);
+}
+
+/** Slugs and last changes of the newest articles, for the sitemap: no joins, one small row each. */
+export function listArticleLinks(db: Db, limit: number): Promise<{ slug: string; updated_at: number }[]> {
+  return db.selectFrom('articles').select(['slug', 'updated_at'])
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -25,6 +25,10 @@ export function articleSummaryJson(a: ArticleSummary) {
 export const articleJson = (a: Article) => ({ article: { ...articleSummaryJson(a), body: a.body } });
 const pageJson = (page: ArticlePage) => ({ articles: page.articles.map(articleSummaryJson), articlesCount: page.articlesCount });
 
+/**
+ * limit 1–100 (default 20) and offset 0–1,000,000,000 (default 0), in plain decimal digits: anything
+ * else ("-1", "abc", "1e9", a repeated parameter) is a 422; an offset past the end is an empty page.
+ */
 export function paging(ctx: AppContext) {
   return {
     limit: queryInt(ctx.query.limit, 'limit', 20, 1, 100),

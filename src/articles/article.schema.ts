@@ -20,7 +20,8 @@ export const updateArticleInput = z.object({
   tagList: tagList.optional(),
 });
 
-export const commentInput = z.object({ body: requiredText(20_000) });
+// A comment lives in a MySQL TEXT column (65,535 bytes): 16,000 characters of up to 4 bytes each fit.
+export const commentInput = z.object({ body: requiredText(16_000) });
 
 export const listQuery = z.object({
   tag: text().max(64).optional(),

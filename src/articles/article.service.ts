@@ -1,6 +1,6 @@
 // The rules for articles: who may write what, slugs, favourites, lists. Returns domain objects.
 import type { Db } from '../platform/db.js';
-import { isUniqueViolation } from '../platform/db.js';
+import { isDeadlock, isUniqueViolation } from '../platform/db.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { renderMarkdown } from '../platform/markdown.js';
 import type { Profile } from '../profiles/profile.service.js';
@@ -81,8 +81,10 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
     try {
       return await write(slug);
     } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 5) throw err;
-      slug = withSuffix(base);
+      // Concurrent inserts of one slug can also deadlock on MySQL's unique index: retry as it is.
+      const clash = isUniqueViolation(err);
+      if (!(clash || isDeadlock(err)) || attempt >= 5) throw err;
+      if (clash) slug = withSuffix(base);
     }
   }
 }
@@ -95,7 +97,7 @@ export async function createArticle(db: Db, author: User, input: CreateArticleIn
       slug: candidate, title: input.title, description: input.description, body: input.body,
       body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now,
     });
-    await repo.replaceTags(trx, id, input.tagList ?? []);
+    await repo.insertTags(trx, id, input.tagList ?? []);
     return candidate;
   }));
   return getArticle(db, author, slug);
@@ -148,6 +150,13 @@ export async function unfavoriteArticle(db: Db, user: User, slug: string): Promi
   return getArticle(db, user, slug);
 }
 
-export function listTags(db: Db): Promise<string[]> {
-  return repo.listTags(db);
+/** Tags in use, most used first; limit (default: the repo's) keeps a sidebar's query small. */
+export function listTags(db: Db, limit?: number): Promise<string[]> {
+  return repo.listTags(db, limit);
+}
+
+/** Every article's address and last change (newest first, at most limit), for the sitemap. */
+export async function listArticleLinks(db: Db, limit: number): Promise<{ slug: string; updatedAt: number }[]> {
+  const rows = await repo.listArticleLinks(db, limit);
+  return rows.map((r) => ({ slug: r.slug, updatedAt: Number(r.updated_at) }));
 }

@@ -1,11 +1,14 @@
 // Boot, top to bottom: config → logger → database (+ migrations) → app → listen → ready.
-// On SIGINT/SIGTERM: stop accepting, finish in-flight requests, close the database, exit 0.
-import http from 'node:http';
+// On SIGINT/SIGTERM (pm2 stop/reload): stop accepting, finish in-flight requests, close keep-alive
+// sockets, close the database and Redis, exit 0 — all within SHUTDOWN_TIMEOUT_MS, which pm2's
+// kill_timeout (deploy/ecosystem.config.cjs) exceeds.
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../app.js';
 import { BootError, closeServices, openServices } from '../boot.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { createDrainableServer } from '../platform/drain.js';
 import { createLogger } from '../platform/logger.js';
+import { logFileOptions, openLogFile } from '../platform/log-files.js';
 
 function fail(message: string): never {
   process.stderr.write(`quire: ${message}\n`);
@@ -23,7 +26,7 @@ export async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, openLogFile(logFileOptions(config, 'error')));
   logger.debug(phase('config'), 'boot');
 
   const deps = await openServices(config, logger).catch((err: unknown) => {
@@ -33,7 +36,7 @@ export async function main(): Promise<void> {
   logger.debug(phase('database'), 'boot');
 
   const app = createApp(deps);
-  const server = http.createServer(app.callback());
+  const { server, drain } = createDrainableServer(app.callback());
   // Longer than nginx's upstream keepalive_timeout (60 s), so nginx closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -50,14 +53,18 @@ export async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const stopStarted = performance.now();
     logger.info({ signal }, 'draining');
-    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS - 500);
-    force.unref();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await closed;
+    // Last resort, should closing the database or Redis hang: pm2 would SIGKILL us anyway.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    // Most of the budget goes to in-flight requests; what is left closes the services.
+    const { forced } = await drain(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8));
+    if (forced) logger.warn('connections still open at the drain deadline were closed');
     await closeServices(deps);
-    logger.info('stopped');
+    logger.info({ ms: Math.round(performance.now() - stopStarted) }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -2,7 +2,10 @@
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
   start: { summary: 'start the server (same as npm start)', load: () => import('./start.js') },
   migrate: { summary: 'run database migrations to the latest', load: () => import('./migrate.js') },
+  seed: { summary: 'fill the database with a realistic site: quire seed --users 100 --articles 10000 --comments 50000 [--seed N] [--reset]', load: () => import('./seed.js') },
   user: { summary: 'list users, or mark one as admin: quire user admin <username>', load: () => import('./user.js') },
+  nginx: { summary: 'write the nginx config for a cluster: quire nginx --server host:port … [--method least_conn] [--out FILE]', load: () => import('./nginx.js') },
+  logs: { summary: 'analyse access logs: quire logs [files…] [--since 24h] [--until T] [--json]', load: () => import('./logs.js') },
 };
 
 function usage(): string {

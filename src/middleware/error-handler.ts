@@ -9,7 +9,7 @@ export interface ErrorPageRenderer {
   (ctx: AppContext, status: number, errors: FieldErrors): Promise<void> | void;
 }
 
-interface HttpishError { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string }
+interface HttpishError { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string; code?: unknown }
 
 /** Map anything thrown to an AppError when it is the client's fault or an outage; else undefined. */
 export function classify(err: unknown): AppError | undefined {
@@ -21,6 +21,8 @@ export function classify(err: unknown): AppError | undefined {
     return new AppError('malformed_body', { body: ['is not valid JSON'] });
   }
   if (status === 413 || e.type === 'entity.too.large') return new AppError('too_large', { body: ['is too large'] });
+  // A body sent gzip- or deflate-encoded that does not inflate: zlib's errors carry no HTTP status.
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) return new AppError('malformed_body', { body: ['cannot be decompressed'] });
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const known = new AppError('malformed_body', { request: [e.expose && e.message ? e.message : 'is invalid'] });
     return Object.assign(known, { status });
@@ -33,6 +35,8 @@ export function errorHandler(opts: { logger: Logger; renderPage?: ErrorPageRende
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) throw notFound('route');
+      // The router's allowedMethods() answers 405 with an Allow header and no body: give it the contract's.
+      if (ctx.status === 405 && ctx.body === undefined && ctx.path.startsWith('/api')) throw new AppError('not_allowed', { method: ['is not allowed'] });
     } catch (err) {
       const known = classify(err);
       const status = known?.status ?? 500;

@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { createPool } from 'mysql2';
+import { createRequire } from 'node:module';
+import type { createPool as CreatePool } from 'mysql2';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './db.types.js';
+import { recordQuery } from './request-timing.js'; // query time for Server-Timing; a no-op outside a timed request
 
 export type Dialect = 'sqlite' | 'mysql';
 export type Db = Kysely<Database>;
@@ -32,7 +34,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Several workers share one file: wait for a lock instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: recordQuery });
   return {
     db,
     dialect: 'sqlite',
@@ -43,6 +45,8 @@ function openSqlite(file: string): DatabaseHandle {
 }
 
 function openMysql(url: string, poolSize: number): DatabaseHandle {
+  // Loaded only for MySQL: a SQLite worker boots faster and ~15 MB smaller without mysql2.
+  const { createPool } = createRequire(import.meta.url)('mysql2') as { createPool: typeof CreatePool };
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const pool = createPool({
     host: parsed.hostname,
@@ -57,7 +61,7 @@ function openMysql(url: string, poolSize: number): DatabaseHandle {
     enableKeepAlive: true,
     supportBigNumbers: true,
   });
-  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), log: recordQuery });
   parsed.password = parsed.password ? '***' : '';
   return {
     db,
@@ -72,4 +76,9 @@ function openMysql(url: string, poolSize: number): DatabaseHandle {
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** True when InnoDB rolled this transaction back to break a deadlock: running it again is the cure. */
+export function isDeadlock(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK';
 }

@@ -9,6 +9,11 @@ export interface SessionTable {
   expires_at: number;
 }
 
+export interface CacheGenerationTable {
+  id: number;
+  generation: number;
+}
+
 export interface Database {
   users: UserTable;
   follows: FollowTable;
@@ -17,4 +22,5 @@ export interface Database {
   favorites: FavoriteTable;
   comments: CommentTable;
   sessions: SessionTable;
+  cache_generation: CacheGenerationTable;
 }

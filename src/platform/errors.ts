@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'unauthorized'    // 401: no token, bad token, bad credentials
   | 'forbidden'       // 403: not the owner
   | 'not_found'       // 404
+  | 'not_allowed'     // 405: the route exists, not for this method
   | 'too_large'       // 413
+  | 'rate_limited'    // 429: too many attempts (sign-in)
   | 'unavailable';    // 503: a dependency is down
 
 const statusOf: Record<ErrorCode, number> = {
@@ -18,7 +20,9 @@ const statusOf: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  not_allowed: 405,
   too_large: 413,
+  rate_limited: 429,
   unavailable: 503,
 };
 

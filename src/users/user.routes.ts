@@ -1,6 +1,7 @@
 // JSON API for accounts: register, sign in, current user, update.
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
+import { forgetLoginAttempts, limitLoginAttempts } from '../middleware/login-rate-limit.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
 import { parseBody } from '../platform/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';
@@ -11,7 +12,8 @@ export function userJson(user: User, token: string) {
   return { user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image } };
 }
 
-export function userRoutes({ database, tokens }: AppDeps) {
+export function userRoutes(deps: AppDeps) {
+  const { database, tokens } = deps;
   const { db } = database;
   const router = new Router<RequestState>();
 
@@ -24,7 +26,9 @@ export function userRoutes({ database, tokens }: AppDeps) {
 
   router.post('/users/login', async (ctx) => {
     const input = parseBody(loginInput, ctx.request.body, 'user');
+    await limitLoginAttempts(ctx, deps, input.email);
     const user = await authenticate(db, input);
+    await forgetLoginAttempts(ctx, deps, input.email);
     ctx.body = userJson(user, await tokens.sign(user.publicId));
   });
 

@@ -6,7 +6,8 @@ export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslin
   text: string;
 }
 
-export function apiClient(baseUrl: string) {
+/** onResponse sees every response, e.g. to check that no body leaks a field it should not. */
+export function apiClient(baseUrl: string, hooks: { onResponse?: (res: ApiResponse, method: string, path: string) => void } = {}) {
   async function request(method: string, path: string, opts: { token?: string; json?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Token ${opts.token}`;
@@ -17,7 +18,9 @@ export function apiClient(baseUrl: string) {
     const text = await res.text();
     let parsed: unknown;
     try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
-    return { status: res.status, headers: res.headers, body: parsed, text };
+    const response = { status: res.status, headers: res.headers, body: parsed, text };
+    hooks.onResponse?.(response, method, path);
+    return response;
   }
   return {
     request,

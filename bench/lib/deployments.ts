@@ -1,0 +1,117 @@
+// The three ways Quire is measured: one process; a pm2 cluster of two (its own PM2_HOME, killed at
+// the end); and that cluster behind nginx, configured by `quire nginx` when it exists.
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, onCleanup, rssOf, runCommand, startReady, waitForHttp } from './processes.js';
+import { spawn } from 'node:child_process';
+
+export interface Deployment {
+  name: string;
+  origin: string;
+  /** The Node processes that serve requests (not nginx, not the pm2 daemon). */
+  pids: number[];
+  /** RSS of each worker just after it became ready, in bytes. */
+  idleRss: number[];
+  bootMs?: number;
+  bootCpuMs?: number;
+  stop(): Promise<void>;
+}
+
+export interface DeployContext {
+  root: string;
+  tmp: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 1000));
+
+export async function singleProcess(ctx: DeployContext, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Deployment> {
+  const port = await freePort();
+  const server = await startReady([path.join(ctx.root, 'dist/bin/www.js')], { ...ctx.env, ...extraEnv, PORT: String(port) });
+  await settle();
+  const pid = server.child.pid!;
+  return { name, origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], bootMs: server.bootMs, bootCpuMs: server.bootCpuMs, stop: server.stop };
+}
+
+export async function baseline(ctx: DeployContext): Promise<Deployment> {
+  const port = await freePort();
+  const server = await startReady(['--import', 'tsx', path.join(ctx.root, 'bench/baseline.ts')], { ...process.env, PORT: String(port) });
+  await settle();
+  const pid = server.child.pid!;
+  return { name: 'baseline (bare Koa)', origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], stop: server.stop };
+}
+
+export async function pm2Cluster(ctx: DeployContext, workers = 2): Promise<Deployment> {
+  const port = await freePort();
+  const pm2Home = path.join(ctx.tmp, 'pm2');
+  fs.mkdirSync(pm2Home, { recursive: true });
+  const env = { ...ctx.env, PM2_HOME: pm2Home, PORT: String(port), QUIRE_WORKERS: String(workers), QUIRE_PM2_NAME: 'quire-bench' };
+  const pm2 = (args: string[]) => runCommand(process.execPath, [path.join(ctx.root, 'node_modules/pm2/bin/pm2'), ...args], { env, quiet: true });
+  onCleanup(async () => { await pm2(['kill']).catch(() => undefined); });
+  const ecosystem = path.join(ctx.root, 'deploy/ecosystem.config.cjs');
+  if (fs.existsSync(ecosystem)) await pm2(['start', ecosystem, '--env', 'production']);
+  else await pm2(['start', path.join(ctx.root, 'dist/bin/www.js'), '--name', 'quire-bench', '-i', String(workers), '--wait-ready']);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthz`);
+  const list = JSON.parse((await pm2(['jlist'])).stdout) as { pid: number; pm2_env: { status: string } }[];
+  const pids = list.filter((p) => p.pm2_env.status === 'online' && p.pid > 0).map((p) => p.pid);
+  await settle();
+  return {
+    name: `pm2 cluster of ${workers}`,
+    origin,
+    pids,
+    idleRss: pids.map(rssOf),
+    stop: async () => { await pm2(['kill']).catch(() => undefined); },
+  };
+}
+
+export async function behindNginx(ctx: DeployContext, upstream: Deployment): Promise<Deployment> {
+  const port = await freePort();
+  const prefix = path.join(ctx.tmp, 'nginx');
+  fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
+  fs.mkdirSync(path.join(prefix, 'temp'), { recursive: true });
+  const conf = path.join(prefix, 'nginx.conf');
+  const upstreamAddress = new URL(upstream.origin).host;
+  const cli = path.join(ctx.root, 'dist/cli/nginx.js');
+  if (fs.existsSync(cli)) {
+    await runCommand(process.execPath, [path.join(ctx.root, 'dist/cli/quire.js'), 'nginx', '--server', upstreamAddress,
+      '--listen', `127.0.0.1:${port}`, '--prefix', prefix, '--out', conf, '--worker-processes', '1',
+      '--public', path.join(ctx.root, 'public')], { env: ctx.env });
+  } else {
+    fs.writeFileSync(conf, minimalConfig(prefix, port, upstreamAddress));
+  }
+  const nginx = spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
+  const stop = async () => {
+    if (nginx.exitCode === null) nginx.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  };
+  onCleanup(stop);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthz`, 10_000);
+  return { ...upstream, name: `${upstream.name} behind nginx`, origin, stop };
+}
+
+function minimalConfig(prefix: string, port: number, upstream: string): string {
+  return `worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix}/temp/body;
+  proxy_temp_path ${prefix}/temp/proxy;
+  upstream quire { server ${upstream}; keepalive 32; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://quire;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+  }
+}
+`;
+}

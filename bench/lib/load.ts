@@ -1,0 +1,83 @@
+// Load generators: autocannon (always) and wrk (when installed), both reduced to the same figures.
+import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
+import { runCommand } from './processes.js';
+
+export interface LoadResult {
+  tool: 'autocannon' | 'wrk';
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Socket errors, timeouts and non-2xx/3xx answers. */
+  errors: number;
+  requests: number;
+}
+
+export interface LoadSpec {
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  origin: string;
+  /** Used by wrk (one address); autocannon uses requests when given. */
+  path: string;
+  headers?: Record<string, string>;
+  /** autocannon request list, for rotating addresses and writes. */
+  requests?: autocannon.Request[];
+}
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export const wrkInstalled = spawnSync('wrk', ['--version']).error === undefined;
+
+function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url: `${spec.origin}${spec.path}`,
+      connections,
+      duration: seconds,
+      headers: spec.headers,
+      requests: spec.requests,
+      timeout: 10,
+    }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export async function withAutocannon(spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
+  if (opts.warmupSeconds > 0) await runAutocannon(spec, opts.connections, opts.warmupSeconds);
+  const r = await runAutocannon(spec, opts.connections, opts.seconds);
+  return {
+    tool: 'autocannon',
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    requests: r.requests.total,
+  };
+}
+
+/** "1.23ms" / "850.00us" / "1.02s" → milliseconds. */
+function millis(text: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
+  if (!match) return NaN;
+  const n = Number(match[1]);
+  return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
+}
+
+/** wrk, one thread per core left to it, after the autocannon run warmed the server. */
+export async function withWrk(spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
+  const headerArgs = Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const { stdout } = await runCommand('wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', ...headerArgs, `${spec.origin}${spec.path}`], { quiet: true });
+  const number = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  return {
+    tool: 'wrk',
+    rps: number(/Requests\/sec:\s+([\d.]+)/),
+    p50: millis(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
+    p99: millis(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
+    errors: number(/Non-2xx or 3xx responses: (\d+)/) + socketErrors,
+    requests: number(/(\d+) requests in/),
+  };
+}

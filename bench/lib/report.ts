@@ -1,0 +1,66 @@
+// The bench's outputs: a markdown table (req/s, ratio to the same-run baseline, p50, p99, errors,
+// peak RSS) and an SVG bar chart of the same rows.
+import type { LoadResult } from './load.js';
+
+export interface Row extends LoadResult {
+  deployment: string;
+  scenario: string;
+  /** rps divided by the baseline's rps for the same tool, in this run. */
+  ratio: number;
+  /** Peak RSS of the busiest server process during the scenario, bytes. */
+  peakRss: number;
+  /** Peak of the sum over all server processes, bytes. */
+  peakRssTotal: number;
+}
+
+export interface Skipped {
+  deployment: string;
+  scenario: string;
+  reason: string;
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+export function markdownTable(rows: Row[], skipped: Skipped[]): string {
+  const lines = [
+    '| deployment | scenario | tool | req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} |`),
+  ];
+  for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | |`);
+  return lines.join('\n');
+}
+
+const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/** Horizontal bars, one per autocannon row, scaled to the baseline (the dashed line). */
+export function svgChart(rows: Row[], title: string): string {
+  const shown = rows.filter((r) => r.tool === 'autocannon');
+  const baseline = shown.find((r) => r.deployment.startsWith('baseline'))?.rps ?? Math.max(...shown.map((r) => r.rps));
+  const max = Math.max(baseline, ...shown.map((r) => r.rps));
+  const labelWidth = 330;
+  const barWidth = 520;
+  const rowHeight = 22;
+  const top = 44;
+  const height = top + shown.length * rowHeight + 30;
+  const width = labelWidth + barWidth + 150;
+  const colour = (r: Row) => (r.deployment.startsWith('baseline') ? '#888' : r.deployment.includes('CACHE=off') ? '#d98c2b'
+    : r.deployment.includes('nginx') ? '#2b8cd9' : r.deployment.includes('cluster') ? '#5aa35a' : '#7a4fc9');
+  const bars = shown.map((r, i) => {
+    const y = top + i * rowHeight;
+    const w = Math.max(1, (r.rps / max) * barWidth);
+    return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(`${r.deployment} · ${r.scenario}`)}</text>` +
+      `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 6}" fill="${colour(r)}"/>` +
+      `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 15}">${Math.round(r.rps)} req/s · ${fixed(r.ratio, 2)}× · p99 ${fixed(r.p99, 0)} ms</text>`;
+  }).join('\n');
+  const bx = labelWidth + (baseline / max) * barWidth;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>
+${bars}
+<line x1="${bx.toFixed(1)}" y1="${top - 4}" x2="${bx.toFixed(1)}" y2="${height - 24}" stroke="#333" stroke-dasharray="4 3"/>
+<text x="${bx.toFixed(1)}" y="${height - 8}" text-anchor="middle">bare Koa baseline</text>
+</svg>
+`;
+}

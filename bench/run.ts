@@ -1,0 +1,173 @@
+// `npm run bench [-- --quick]`: builds, seeds (or reuses) a SQLite site under bench/.data, then
+// loads a bare Koa baseline and Quire — one process, with and without the cache, a pm2 cluster of
+// two, and that cluster behind nginx — and writes bench/results/<date>.{json,md,svg}.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { baseline, behindNginx, pm2Cluster, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
+import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
+import { onCleanup, runCommand, sampleRss, stopEverything } from './lib/processes.js';
+import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
+import { scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
+import { seededCopy, siteFacts, type SeedSize } from './lib/site.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    'no-build': { type: 'boolean' },
+    'no-wrk': { type: 'boolean' },
+  },
+});
+const quick = args.quick ?? false;
+const load: LoadOptions = {
+  connections: Number(args.connections ?? 50),
+  seconds: Number(args.seconds ?? (quick ? 2 : 8)),
+  warmupSeconds: Number(args.warmup ?? (quick ? 1 : 3)),
+};
+const useWrk = wrkInstalled && !args['no-wrk'] && !quick;
+const size: SeedSize = quick ? { users: 20, articles: 300, comments: 1000, seed: 1 } : { users: 100, articles: 10_000, comments: 50_000, seed: 1 };
+
+const everyRead: ScenarioName[] = ['home page', 'article page', 'tag page', 'API list', 'API article', 'signed-in feed', 'write mix'];
+const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx'; scenarios: ScenarioName[] }[] = quick
+  ? [
+    { deployment: 'single', scenarios: ['home page', 'article page', 'API list', 'API article', 'signed-in feed', 'write mix'] },
+    { deployment: 'single-nocache', scenarios: ['home page', 'API list'] },
+    { deployment: 'cluster', scenarios: ['home page', 'API list'] },
+    { deployment: 'nginx', scenarios: ['home page', 'API list'] },
+  ]
+  : [
+    { deployment: 'single', scenarios: everyRead },
+    { deployment: 'single-nocache', scenarios: ['home page', 'article page', 'tag page', 'API list', 'API article'] },
+    { deployment: 'cluster', scenarios: everyRead },
+    { deployment: 'nginx', scenarios: everyRead },
+  ];
+
+const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], skipped: Skipped[], baselineRps: Map<string, number>) {
+  const spec = await scenario.spec(deployment.origin);
+  if (!spec) {
+    skipped.push({ deployment: deployment.name, scenario: scenario.name, reason: 'no such page in this build' });
+    log(`${deployment.name} · ${scenario.name}: skipped (no such page in this build)`);
+    return;
+  }
+  const rss = sampleRss(deployment.pids);
+  const results: LoadResult[] = [await withAutocannon(spec, load)];
+  if (useWrk && scenario.wrk) results.push(await withWrk(spec, { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: 0 }));
+  const peak = rss.stop();
+  for (const r of results) {
+    const row: Row = { ...r, deployment: deployment.name, scenario: scenario.name, ratio: r.rps / (baselineRps.get(r.tool) ?? NaN), peakRss: peak.peakEach, peakRssTotal: peak.peakTotal };
+    rows.push(row);
+    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}×), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB`);
+  }
+}
+
+async function main() {
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  if (!args['no-build']) {
+    log('building (npm run build)');
+    const build = await runCommand('npm', ['run', 'build'], { quiet: true, allowFail: true });
+    if (build.code !== 0) {
+      if (!fs.existsSync(path.join(root, 'dist/bin/www.js'))) throw new Error('npm run build failed and there is no dist/ to measure');
+      log('WARNING: npm run build reported errors; measuring the JavaScript it emitted anyway');
+    }
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-bench-'));
+  onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    QUIRE_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    DATA_DIR: path.join(tmp, 'data'),
+    LOG_DIR: path.join(tmp, 'logs'),
+    LOG_LEVEL: 'warn',
+  };
+  for (const name of ['REDIS_URL', 'CACHE', 'PORT', 'SERVER_TIMING', 'INSTANCE_NAME']) delete env[name];
+
+  log(`seeding ${size.users} users, ${size.articles} articles, ${size.comments} comments (reused when already seeded)`);
+  const seeded = await seededCopy(root, path.join(root, 'bench/.data'), size, env);
+  env.DATABASE_URL = `sqlite:${seeded.file}`;
+  const site = siteFacts(seeded.file);
+  const all = scenarios(site);
+  const ctx: DeployContext = { root, tmp, env };
+
+  const rows: Row[] = [];
+  const skipped: Skipped[] = [];
+  const baselineRps = new Map<string, number>();
+
+  const koa = await baseline(ctx);
+  for (const r of [await withAutocannon({ origin: koa.origin, path: '/' }, load), ...(useWrk ? [await withWrk({ origin: koa.origin, path: '/' }, load)] : [])]) {
+    baselineRps.set(r.tool, r.rps);
+    rows.push({ ...r, deployment: koa.name, scenario: 'hello world', ratio: 1, peakRss: 0, peakRssTotal: 0 });
+    log(`baseline · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
+  }
+  await koa.stop();
+
+  // Boot to ready on the seeded database, three times: the median.
+  const boots: number[] = [];
+  const bootCpu: number[] = [];
+  const idle: Record<string, number[]> = {};
+  const bootRuns = quick ? 1 : 3;
+  for (let i = 0; i < bootRuns; i++) {
+    const d = await singleProcess(ctx, 'boot');
+    boots.push(d.bootMs!);
+    bootCpu.push(d.bootCpuMs!);
+    idle.single = d.idleRss;
+    await d.stop();
+  }
+  boots.sort((a, b) => a - b);
+  bootCpu.sort((a, b) => a - b);
+  log(`boot to ready: ${boots.map((b) => b.toFixed(0)).join(', ')} ms (CPU ${bootCpu.join(', ')} ms); idle RSS ${(idle.single![0]! / 1048576).toFixed(0)} MB`);
+
+  let cluster: Deployment | undefined;
+  for (const step of plan) {
+    let deployment: Deployment;
+    if (step.deployment === 'single') deployment = await singleProcess(ctx, 'one process');
+    else if (step.deployment === 'single-nocache') deployment = await singleProcess(ctx, 'one process, CACHE=off', { CACHE: 'off' });
+    else if (step.deployment === 'cluster') deployment = cluster = await pm2Cluster(ctx, 2);
+    else deployment = await behindNginx(ctx, cluster ?? (cluster = await pm2Cluster(ctx, 2)));
+    if (step.deployment === 'cluster') idle.cluster = deployment.idleRss;
+    log(`${deployment.name} at ${deployment.origin} (pids ${deployment.pids.join(', ')})`);
+    for (const name of step.scenarios) await measure(deployment, all.find((s) => s.name === name)!, rows, skipped, baselineRps);
+    // The cluster stays up for nginx to front; it is stopped after the last step.
+    if (step.deployment !== 'cluster') await deployment.stop();
+  }
+  await cluster?.stop();
+
+  const stamp = started.toISOString().slice(0, 16).replace(':', '');
+  // A quick run is a smoke check: its figures stay out of the repository.
+  const base = path.join(root, quick ? 'bench/.data/results' : 'bench/results', `${stamp}${quick ? '-quick' : ''}`);
+  fs.mkdirSync(path.dirname(base), { recursive: true });
+  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadBefore, loadAfter: os.loadavg() };
+  const summary = {
+    date: started.toISOString(), quick, load, wrk: useWrk, machine,
+    seed: { ...size, reused: seeded.reused, seconds: seeded.seedSeconds },
+    bootToReadyMs: { median: median(boots), samples: boots, cpuMedian: median(bootCpu), cpuSamples: bootCpu },
+    idleRssBytes: idle,
+    rows, skipped,
+  };
+  const table = markdownTable(rows, skipped);
+  const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s per row; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
+    `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
+    `Idle RSS: one process ${(idle.single![0]! / 1048576).toFixed(0)} MB; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`;
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n`);
+  fs.writeFileSync(`${base}.svg`, svgChart(rows, `Quire vs bare Koa, ${summary.date.slice(0, 10)} (autocannon, ${load.connections} connections, req/s)`));
+  process.stdout.write(`\n${header}\n\n${table}\n\nwrote ${path.relative(root, base)}.{json,md,svg}\n`);
+}
+
+process.on('SIGINT', () => { void stopEverything().then(() => process.exit(130)); });
+try {
+  await main();
+} finally {
+  await stopEverything();
+}

@@ -1,0 +1,78 @@
+// HTML pages for reading: home (newest, or the signed-in user's feed), tag, search, one article
+// with its comments, and the favourite buttons. Same services as the JSON API.
+import { Router } from '@koa/router';
+import { listComments } from '../comments/comment.service.js';
+import type { FieldErrors } from '../platform/errors.js';
+import { formBody, localPath, userOrLogin } from '../platform/forms.js';
+import { pageOf, pager } from '../platform/paging.js';
+import type { Renderer } from '../platform/render.js';
+import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
+import type { ArticleFilter } from './article.repo.js';
+import * as articles from './article.service.js';
+
+export const PER_PAGE = 20;
+const POPULAR_TAGS = 20;
+
+async function renderList(ctx: AppContext, view: Renderer, deps: AppDeps, vars: { title: string; description: string; heading?: string; tab: string; filter?: ArticleFilter; tag?: string }) {
+  const { db } = deps.database;
+  const { page, limit, offset } = pageOf(ctx, PER_PAGE);
+  const list = vars.tab === 'following'
+    ? articles.feed(db, ctx.state.user!, limit, offset)
+    : articles.listArticles(db, ctx.state.user, vars.filter ?? {}, limit, offset);
+  const [result, tags] = await Promise.all([list, articles.listTags(db, POPULAR_TAGS)]);
+  view.page(ctx, 'articles/home', { ...vars, ...result, tags, pager: pager(ctx, page, result.articlesCount, PER_PAGE) });
+}
+
+/** The article page, also re-rendered by the comment form when a comment is not valid. */
+export async function renderArticle(ctx: AppContext, view: Renderer, deps: AppDeps, slug: string, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
+  const { db } = deps.database;
+  const [article, comments] = await Promise.all([articles.getArticle(db, ctx.state.user, slug), listComments(db, ctx.state.user, slug)]);
+  const isAuthor = ctx.state.user?.id === article.authorId;
+  view.page(ctx, 'articles/article', { title: article.title, description: article.description, article, comments, isAuthor, form }, status);
+}
+
+export function articlePages(deps: AppDeps, view: Renderer) {
+  const { db } = deps.database;
+  const router = new Router<RequestState>();
+
+  router.get('/', async (ctx) => {
+    if (ctx.query.feed === 'following' && !userOrLogin(ctx)) return;
+    const tab = ctx.query.feed === 'following' ? 'following' : 'global';
+    await renderList(ctx, view, deps, {
+      title: tab === 'following' ? 'Your feed' : 'Newest articles',
+      description: 'Quire: articles by its writers, newest first.',
+      tab,
+    });
+  });
+
+  router.get('/tag/:tag', async (ctx) => {
+    const tag = ctx.params.tag!;
+    await renderList(ctx, view, deps, { title: `#${tag}`, description: `Articles tagged ${tag}.`, tab: 'tag', tag, filter: { tag } });
+  });
+
+  router.get('/search', async (ctx) => {
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, 200) : '';
+    const { page, limit, offset } = pageOf(ctx, PER_PAGE);
+    const result = q ? await articles.listArticles(db, ctx.state.user, { q }, limit, offset) : { articles: [], articlesCount: 0 };
+    view.page(ctx, 'articles/search', {
+      title: q ? `Search: ${q}` : 'Search',
+      description: 'Search the articles on Quire by keyword.',
+      q, ...result, pager: pager(ctx, page, result.articlesCount, PER_PAGE),
+    });
+  });
+
+  router.get('/article/:slug', (ctx) => renderArticle(ctx, view, deps, ctx.params.slug!));
+
+  for (const action of ['favorite', 'unfavorite'] as const) {
+    router.post(`/article/:slug/${action}`, async (ctx) => {
+      const user = userOrLogin(ctx);
+      if (!user) return;
+      const slug = ctx.params.slug!;
+      if (action === 'favorite') await articles.favoriteArticle(db, user, slug);
+      else await articles.unfavoriteArticle(db, user, slug);
+      ctx.redirect(localPath(formBody(ctx).back, `/article/${encodeURIComponent(slug)}`));
+    });
+  }
+
+  return router;
+}

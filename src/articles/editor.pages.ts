@@ -1,0 +1,85 @@
+// HTML pages for writing: the editor (new and edit, with a server-side preview) and deleting an
+// article after a confirmation page. Same services and validation as the JSON API.
+import { Router } from '@koa/router';
+import { forbidden, type FieldErrors } from '../platform/errors.js';
+import { fieldErrorsOf, formBody, userOrLogin } from '../platform/forms.js';
+import { renderMarkdown } from '../platform/markdown.js';
+import type { Renderer } from '../platform/render.js';
+import { setFlash } from '../middleware/session.js';
+import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
+import { parseInput } from '../platform/validation.js';
+import { createArticleInput, updateArticleInput } from './article.schema.js';
+import * as articles from './article.service.js';
+
+interface EditorForm { title: string; description: string; body: string; tags: string }
+
+/** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
+export const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+
+const articleUrl = (slug: string) => `/article/${encodeURIComponent(slug)}`;
+
+function readForm(ctx: AppContext): EditorForm {
+  const f = formBody(ctx);
+  return { title: f.title ?? '', description: f.description ?? '', body: f.body ?? '', tags: f.tags ?? '' };
+}
+
+function renderEditor(ctx: AppContext, view: Renderer, vars: { form: EditorForm; slug?: string; errors?: FieldErrors; preview?: string }, status = 200) {
+  const title = vars.slug ? `Edit “${vars.form.title}”` : 'New article';
+  view.page(ctx, 'articles/editor', { title, description: 'Write an article in markdown.', errors: {}, ...vars }, status);
+}
+
+export function editorPages(deps: AppDeps, view: Renderer) {
+  const { db } = deps.database;
+  const router = new Router<RequestState>();
+
+  router.get('/editor', (ctx) => {
+    if (userOrLogin(ctx)) renderEditor(ctx, view, { form: { title: '', description: '', body: '', tags: '' } });
+  });
+
+  router.get('/editor/:slug', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const article = await articles.getArticle(db, user, ctx.params.slug!);
+    if (article.authorId !== user.id) throw forbidden('article');
+    renderEditor(ctx, view, { slug: article.slug, form: { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') } });
+  });
+
+  async function save(ctx: AppContext, slug?: string) {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const form = readForm(ctx);
+    if (formBody(ctx).action === 'preview') {
+      return renderEditor(ctx, view, { form, slug, preview: renderMarkdown(form.body) });
+    }
+    const raw = { title: form.title, description: form.description, body: form.body, tagList: splitTags(form.tags) };
+    try {
+      const article = slug
+        ? await articles.updateArticle(db, user, slug, parseInput(updateArticleInput, raw, 'article'))
+        : await articles.createArticle(db, user, parseInput(createArticleInput, raw, 'article'));
+      setFlash(ctx, 'success', slug ? 'Article updated.' : 'Article published.');
+      ctx.redirect(articleUrl(article.slug));
+    } catch (err) {
+      renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
+    }
+  }
+
+  router.post('/editor', (ctx) => save(ctx));
+  router.post('/editor/:slug', (ctx) => save(ctx, ctx.params.slug!));
+
+  router.get('/editor/:slug/delete', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const article = await articles.getArticle(db, user, ctx.params.slug!);
+    view.page(ctx, 'articles/delete', { title: `Delete “${article.title}”?`, description: 'Confirm deleting an article.', article });
+  });
+
+  router.post('/editor/:slug/delete', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    await articles.deleteArticle(db, user, ctx.params.slug!);
+    setFlash(ctx, 'success', 'Article deleted.');
+    ctx.redirect(`/@${encodeURIComponent(user.username)}`);
+  });
+
+  return router;
+}

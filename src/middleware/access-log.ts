@@ -1,0 +1,80 @@
+// One line per request in Apache "combined" format plus the response time in ms, written when the
+// response is done — finished, failed or aborted by the client — so goaccess, awstats and
+// `quire logs` can read it.
+import type { Next } from 'koa';
+import type { Config } from '../config.js';
+import { logFileOptions, openLogFile } from '../platform/log-files.js';
+import type { AppContext } from '../platform/state.js';
+
+export interface AccessEntry {
+  ip: string;
+  time: Date;
+  method: string;
+  url: string;
+  httpVersion: string;
+  status: number;
+  bytes: number | undefined;
+  referrer: string;
+  userAgent: string;
+  durationMs: number;
+}
+
+/** nginx's code for "client closed the connection before the response was sent". */
+export const CLIENT_CLOSED = 499;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** 10/Oct/2000:13:55:36 +0000 — always UTC, so lines from every worker and host compare as text. */
+export function formatClfDate(d: Date): string {
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** Apache's escaping inside quoted fields: quotes, backslashes and control bytes never break a line. */
+export function escapeField(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what must be escaped
+  return value.replace(/["\\\x00-\x1f\x7f]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+export function formatAccessLine(e: AccessEntry): string {
+  const request = `${e.method} ${e.url} HTTP/${e.httpVersion}`;
+  const bytes = e.bytes === undefined ? '-' : String(e.bytes);
+  return `${e.ip || '-'} - - [${formatClfDate(e.time)}] "${escapeField(request)}" ${e.status} ${bytes} "${escapeField(e.referrer || '-')}" "${escapeField(e.userAgent || '-')}" ${e.durationMs.toFixed(3)}\n`;
+}
+
+export type AccessLogSink = (line: string) => void;
+
+export function accessLog(sink: AccessLogSink) {
+  return async function accessLog(ctx: AppContext, next: Next) {
+    const started = performance.now();
+    const time = new Date();
+    // Read now: later layers may rewrite ctx.url, and ctx.ip is already the client behind a trusted proxy.
+    const { ip, method, originalUrl } = ctx;
+    const res = ctx.res;
+    // 'close' fires once for every response: after 'finish', or when the client goes away first.
+    res.once('close', () => {
+      const length = Number(res.getHeader('content-length'));
+      sink(formatAccessLine({
+        ip,
+        time,
+        method,
+        url: originalUrl,
+        httpVersion: ctx.req.httpVersion,
+        status: res.writableFinished ? res.statusCode : CLIENT_CLOSED,
+        bytes: Number.isFinite(length) && method !== 'HEAD' && res.statusCode !== 304 ? length : undefined,
+        referrer: ctx.get('Referer'),
+        userAgent: ctx.get('User-Agent'),
+        durationMs: performance.now() - started,
+      }));
+    });
+    await next();
+  };
+}
+
+/** Where lines go, per ACCESS_LOG: this worker's rotating file, stdout, or nowhere (undefined). */
+export function accessLogSink(config: Readonly<Config>): AccessLogSink | undefined {
+  if (config.ACCESS_LOG === 'off') return undefined;
+  if (config.ACCESS_LOG === 'stdout') return (line) => void process.stdout.write(line);
+  const file = openLogFile(logFileOptions(config, 'access'));
+  return (line) => void file.write(line);
+}

@@ -1,0 +1,145 @@
+// Render-once caching of anonymous GET responses, with exact invalidation: every request that may
+// write (any method but GET, HEAD, OPTIONS) bumps the shared write generation before and after it
+// runs, and an entry is served only while the generation it was rendered at is still current.
+// A write acknowledged by one worker is therefore seen by the next request to any worker.
+import type { Next } from 'koa';
+import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
+import type { Logger } from '../platform/logger.js';
+import type { AppContext } from '../platform/state.js';
+
+/**
+ * Anonymous GETs that are the same for every reader. Other routes opt in with ctx.state.cacheable = true;
+ * a route opts out with ctx.state.cacheable = false. A response that sets a cookie is never stored.
+ */
+export const cacheablePaths: RegExp[] = [
+  /^\/$/,
+  /^\/tag\/[^/]+$/,
+  /^\/article\/[^/]+$/,
+  /^\/@[^/]+(\/favorites)?$/,
+  /^\/(feed|sitemap)\.xml$/,
+  /^\/api\/articles$/,
+  /^\/api\/articles\/(?!feed$)[^/]+$/,
+  /^\/api\/articles\/[^/]+\/comments$/,
+  /^\/api\/tags$/,
+  /^\/api\/profiles\/[^/]+$/,
+];
+
+// Per-request or per-connection headers, never replayed from the cache.
+const notReplayed = new Set(['content-length', 'etag', 'date', 'x-request-id', 'x-response-time', 'server-timing', 'x-cache', 'connection', 'keep-alive', 'transfer-encoding']);
+
+export interface ResponseCacheOptions {
+  generation: GenerationStore;
+  maxBytes: number;
+  logger: Logger;
+  paths?: RegExp[];
+}
+
+/** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
+function isAnonymous(ctx: AppContext): boolean {
+  return !ctx.get('Authorization') && !ctx.get('Cookie');
+}
+
+function isWrite(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+}
+
+/** Freezes ctx.body into bytes (the response is then sent from them) and describes it for the cache, with the headers set
+ * below the cache layer; undefined when not storable. */
+function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>): CachedResponse | undefined {
+  if (ctx.status !== 200 || ctx.response.get('Set-Cookie')) return undefined;
+  const body: unknown = ctx.body;
+  let bytes: Buffer;
+  if (Buffer.isBuffer(body)) bytes = body;
+  else if (typeof body === 'string') bytes = Buffer.from(body);
+  else if (body !== null && typeof body === 'object' && (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype)) bytes = Buffer.from(JSON.stringify(body));
+  else return undefined; // streams, files, empty bodies
+  const type = ctx.response.get('Content-Type') || 'application/octet-stream';
+  ctx.body = bytes;
+  ctx.type = type;
+  const etag = entityTag(bytes);
+  ctx.etag = etag;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.response.headers)) {
+    // Headers the outer layers set (security headers, request id) are set again on a hit anyway.
+    if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
+  }
+  return { generation, type, headers, body: bytes, etag };
+}
+
+function replay(ctx: AppContext, entry: CachedResponse): void {
+  ctx.status = 200;
+  ctx.set(entry.headers);
+  ctx.body = entry.body;
+  ctx.type = entry.type;
+  ctx.etag = entry.etag;
+  ctx.set('X-Cache', 'HIT');
+}
+
+export function responseCache(opts: ResponseCacheOptions) {
+  const { generation, logger } = opts;
+  const paths = opts.paths ?? cacheablePaths;
+  const lru = new ResponseLru(opts.maxBytes);
+  // Addresses whose route opted in with ctx.state.cacheable: looked up from their second request on.
+  const optedIn = new Set<string>();
+  // Renders in progress, by key and generation: a burst of misses renders once, the rest wait for it.
+  const rendering = new Map<string, Promise<CachedResponse | undefined>>();
+
+  return async function responseCache(ctx: AppContext, next: Next) {
+    if (isWrite(ctx.method)) {
+      // Before: if the generation cannot be bumped (Redis down), refuse the write (503) rather than risk stale reads.
+      await generation.bump();
+      try {
+        await next();
+      } finally {
+        // After: entries rendered while the write was in flight may hold the old data.
+        await generation.bump().catch((err: unknown) => logger.error({ err }, 'cache generation bump failed after a write'));
+      }
+      return;
+    }
+    if (ctx.method === 'OPTIONS' || !isAnonymous(ctx)) return next();
+
+    // ctx.origin: pages and feeds build absolute links from the host (and a trusted proxy's X-Forwarded-*).
+    const key = `${ctx.origin}${ctx.url}\n${ctx.get('Accept')}\n${ctx.get('Origin')}`;
+    if (!paths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
+      await next();
+      if (ctx.state.cacheable === true && optedIn.size < 10_000) optedIn.add(key);
+      return;
+    }
+
+    let current: string;
+    try {
+      current = await generation.read();
+    } catch (err) {
+      // Cannot tell what is fresh: serve uncached, and forget what we had.
+      logger.warn({ err }, 'cache generation unreadable; serving uncached');
+      lru.clear();
+      return next();
+    }
+    const hit = lru.get(key);
+    if (hit?.generation === current) return replay(ctx, hit);
+    const renderKey = `${current}\n${key}`;
+    const inProgress = rendering.get(renderKey);
+    if (inProgress) {
+      // Rendered at the generation this request read, so no write acknowledged before it arrived is missing.
+      const shared = await inProgress;
+      if (shared) return replay(ctx, shared);
+      return next();
+    }
+
+    let settle!: (entry: CachedResponse | undefined) => void;
+    rendering.set(renderKey, new Promise((resolve) => { settle = resolve; }));
+    let entry: CachedResponse | undefined;
+    try {
+      const outer = { ...ctx.response.headers };
+      await next();
+      if (ctx.state.cacheable !== false) entry = capture(ctx, current, outer);
+    } finally {
+      rendering.delete(renderKey);
+      settle(entry);
+    }
+    if (entry) {
+      lru.set(key, entry);
+      ctx.set('X-Cache', 'MISS');
+    }
+  };
+}

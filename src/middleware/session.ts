@@ -1,0 +1,118 @@
+// Cookie sessions for the HTML pages (never the API): a signed, httpOnly, SameSite=Lax cookie
+// holding only a random id; the data (the user's public id, a CSRF token, a flash) lives in the
+// shared store. The id changes at sign-in and the session is destroyed at sign-out.
+import { createHmac, randomBytes } from 'node:crypto';
+import type Koa from 'koa';
+import type { Next } from 'koa';
+import createSession from 'koa-session';
+import { sessionStoreFor } from '../platform/session-store.js';
+import type { AppContext, AppDeps } from '../platform/state.js';
+import { findUserByPublicId, type User } from '../users/user.service.js';
+
+export const SESSION_COOKIE = 'quire.sid';
+const MAX_AGE = 14 * 86_400_000;
+
+export interface Flash { type: 'success' | 'info' | 'error'; message: string }
+
+interface SessionData {
+  uid?: string;
+  csrf?: string;
+  flash?: Flash;
+}
+
+interface KoaSession extends SessionData {
+  regenerate(): Promise<void> | undefined;
+}
+
+const isApi = (ctx: AppContext) => ctx.path === '/api' || ctx.path.startsWith('/api/');
+
+/** Cookie-signing keys derived from the shared secret, so every worker signs alike. */
+export function cookieKeys(secret: string): string[] {
+  return [createHmac('sha256', secret).update('quire cookie signing').digest('base64url')];
+}
+
+/** The session, when the session layer has run for this request. */
+function sessionOf(ctx: AppContext): KoaSession | undefined {
+  if (!ctx.state.sessionLoaded) return undefined;
+  return (ctx as unknown as { session: KoaSession | null }).session ?? undefined;
+}
+
+export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'config'>) {
+  const store = sessionStoreFor({ database: deps.database, redis: deps.redis, prefix: deps.config.REDIS_PREFIX });
+  const middleware = createSession({
+    key: SESSION_COOKIE,
+    maxAge: MAX_AGE,
+    httpOnly: true,
+    signed: true,
+    sameSite: 'lax',
+    // secure is left unset: the cookie gets Secure exactly when ctx.secure, i.e. https directly or
+    // through a proxy named in TRUST_PROXY.
+    // renew, not rolling: the expiry slides forward while the user is active, but the store is
+    // written at most once per half-lifetime instead of on every page view.
+    renew: true,
+    genid: () => randomBytes(32).toString('base64url'),
+    store: {
+      get: (key: string, maxAge: number | 'session' | undefined) => store.get(key, maxAge),
+      set: (key: string, data: Record<string, unknown>, maxAge: number | 'session' | undefined) => store.set(key, data, maxAge),
+      destroy: (key: string) => store.destroy(key),
+    },
+  } as Parameters<typeof createSession>[0], app);
+  return async function session(ctx: AppContext, next: Next) {
+    if (isApi(ctx)) return next();
+    ctx.state.sessionLoaded = true;
+    await middleware(ctx, next);
+  };
+}
+
+/** Loads the signed-in user from the session's public id, fresh on every request. */
+export function currentUser(deps: Pick<AppDeps, 'database'>) {
+  return async function currentUser(ctx: AppContext, next: Next) {
+    const session = sessionOf(ctx);
+    if (session?.uid) {
+      const user = await findUserByPublicId(deps.database.db, session.uid);
+      if (user) ctx.state.user = user;
+      else delete session.uid;
+    }
+    await next();
+  };
+}
+
+/** The session's CSRF token, made on first use (so read-only visits create no session). */
+export function csrfToken(ctx: AppContext): string {
+  const session = sessionOf(ctx);
+  if (!session) return '';
+  session.csrf ??= randomBytes(32).toString('base64url');
+  return session.csrf;
+}
+
+export function expectedCsrfToken(ctx: AppContext): string | undefined {
+  return sessionOf(ctx)?.csrf;
+}
+
+export function setFlash(ctx: AppContext, type: Flash['type'], message: string): void {
+  const session = sessionOf(ctx);
+  if (session) session.flash = { type, message };
+}
+
+export function takeFlash(ctx: AppContext): Flash | undefined {
+  const session = sessionOf(ctx);
+  const flash = session?.flash;
+  if (flash) delete session.flash;
+  return flash;
+}
+
+/** Signs in: a new session id (no fixation), a new CSRF token, the user's public id. */
+export async function signIn(ctx: AppContext, user: User): Promise<void> {
+  const session = sessionOf(ctx);
+  if (!session) throw new Error('signIn needs the session layer');
+  session.uid = user.publicId;
+  session.csrf = randomBytes(32).toString('base64url');
+  await session.regenerate();
+  ctx.state.user = user;
+}
+
+/** Signs out: the session is deleted from the store and the cookie cleared. */
+export function signOut(ctx: AppContext): void {
+  (ctx as unknown as { session: KoaSession | null }).session = null;
+  delete ctx.state.user;
+}

@@ -1,0 +1,114 @@
+// The log files this process writes (access, error): one file per pm2 worker, each rotated by the
+// process that writes it, so no two processes ever rename or compress the same file.
+// Why this design, and what operators see on disk: docs/operations.md.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { createStream, type Generator } from 'rotating-file-stream';
+import type { Config } from '../config.js';
+
+export type LogKind = 'access' | 'error';
+
+export interface LogFileOptions {
+  dir: string;
+  kind: LogKind;
+  /** The pm2 instance id; undefined for a single process. */
+  worker?: string;
+  /** Rotate when the file reaches this many bytes; 0 = by time only. */
+  rotateBytes: number;
+  /** Rotate at this interval (rotating-file-stream syntax: 1d, 6h, 30m), or 'off'. */
+  interval: string;
+  /** Rotated files older than this are deleted. */
+  retainDays: number;
+}
+
+export function logFileOptions(config: Readonly<Config>, kind: LogKind): LogFileOptions {
+  return {
+    dir: config.LOG_DIR,
+    kind,
+    worker: config.NODE_APP_INSTANCE,
+    rotateBytes: config.logRotateBytes,
+    interval: config.LOG_ROTATE_INTERVAL,
+    retainDays: config.LOG_RETAIN_DAYS,
+  };
+}
+
+/** access.log, or access-<worker>.log under pm2: the file being written now. */
+export function currentLogName(kind: LogKind, worker?: string): string {
+  return worker === undefined ? `${kind}.log` : `${kind}-${worker}.log`;
+}
+
+/** A rotated file: access-<worker>-20250102-030405-1.log.gz, named after its stem so workers never collide. */
+export function rotatedLogName(kind: LogKind, worker: string | undefined, time: Date, index: number): string {
+  const stem = currentLogName(kind, worker).slice(0, -'.log'.length);
+  const stamp = time.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stem}-${stamp}-${index}.log.gz`;
+}
+
+/** True for every access log file in a directory listing: current or rotated, any worker. */
+export function isAccessLogName(name: string): boolean {
+  return /^access(-\w+)?(-\d{8}-\d{6}-\d+)?\.log(\.gz)?$/.test(name);
+}
+
+const open = new Map<string, Writable>();
+
+/** Opens (once per path, per process) a rotating log file. LOG_DIR is created when missing. */
+export function openLogFile(opts: LogFileOptions): Writable {
+  const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));
+  const existing = open.get(file);
+  if (existing) return existing;
+  const generator: Generator = (time, index) =>
+    time ? rotatedLogName(opts.kind, opts.worker, new Date(time), index ?? 1) : currentLogName(opts.kind, opts.worker);
+  const stream = createStream(generator, {
+    path: path.resolve(opts.dir),
+    compress: 'gzip',
+    intervalBoundary: true,
+    intervalUTC: true,
+    ...(opts.rotateBytes > 0 ? { size: `${opts.rotateBytes}B` } : {}),
+    ...(opts.interval !== 'off' ? { interval: opts.interval } : {}),
+  });
+  // A full disk or an unwritable LOG_DIR must not take the server down: say so on stderr, once.
+  let warned = false;
+  stream.on('error', (err: Error) => {
+    if (!warned) process.stderr.write(`quire: cannot write ${file}: ${err.message}\n`);
+    warned = true;
+  });
+  stream.on('rotated', () => void pruneRotated(opts).catch(() => undefined));
+  open.set(file, stream);
+  return stream;
+}
+
+/** Deletes this writer's rotated files older than retainDays; other workers prune their own. */
+export async function pruneRotated(opts: LogFileOptions, now = Date.now()): Promise<string[]> {
+  const stem = currentLogName(opts.kind, opts.worker).slice(0, -'.log'.length);
+  const pattern = new RegExp(`^${stem}-\\d{8}-\\d{6}-\\d+\\.log\\.gz$`);
+  const cutoff = now - opts.retainDays * 86_400_000;
+  const removed: string[] = [];
+  for (const name of await fs.readdir(opts.dir)) {
+    if (!pattern.test(name)) continue;
+    const full = path.join(opts.dir, name);
+    const stat = await fs.stat(full).catch(() => undefined);
+    if (stat && stat.mtimeMs < cutoff) {
+      await fs.unlink(full).catch(() => undefined);
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+/** Flushes and closes the log files under dir (all when dir is omitted), waiting for any rotation in progress. */
+export async function closeLogFiles(dir?: string): Promise<void> {
+  const prefix = dir === undefined ? undefined : path.resolve(dir) + path.sep;
+  const closing: Promise<void>[] = [];
+  for (const [file, stream] of open) {
+    if (prefix && !file.startsWith(prefix)) continue;
+    open.delete(file);
+    closing.push(new Promise<void>((resolve) => {
+      if (stream.writableFinished || stream.destroyed) return resolve();
+      stream.once('finish', resolve);
+      stream.once('error', () => resolve());
+      stream.end();
+    }));
+  }
+  await Promise.all(closing);
+}

@@ -1,0 +1,131 @@
+// Fills a database with a realistic site: users (one shared password hash), follows, articles with
+// markdown rendered by the real renderer, 3–5 tags each, favourites and comments. Batched inserts,
+// one transaction per batch, explicit ids (the seed expects an empty site; see resetSite).
+import type { Db } from '../platform/db.js';
+import { renderMarkdown } from '../platform/markdown.js';
+import { slugify } from '../articles/slug.js';
+import { hashPassword } from '../users/password.js';
+import { article, bio, commentBody, tagPool, username } from './content.js';
+import { seededRandom, type Random } from './random.js';
+
+export interface SeedOptions {
+  users: number;
+  articles: number;
+  comments: number;
+  seed: number;
+  /** Every seeded user signs in with this. */
+  password: string;
+  onProgress?: (phase: SeedPhase, done: number, total: number) => void;
+}
+
+export type SeedPhase = 'users' | 'articles' | 'comments';
+
+export interface SeedCounts {
+  users: number;
+  follows: number;
+  articles: number;
+  tags: number;
+  favorites: number;
+  comments: number;
+}
+
+// The newest seeded article is from this moment, so the same seed makes the same site on any day.
+const NEWEST = Date.UTC(2026, 0, 1);
+const SPAN = 3 * 365 * 24 * 3600 * 1000;
+// Rows per INSERT: under SQLite's 32766 bound parameters and MySQL's packet size.
+const ROWS_PER_BATCH = 250;
+
+export const seededEmail = (name: string) => `${name}@example.com`;
+
+/** Deletes every user and everything they wrote. */
+export async function resetSite(db: Db): Promise<void> {
+  for (const table of ['comments', 'favorites', 'article_tags', 'articles', 'follows', 'sessions', 'users'] as const) {
+    await db.deleteFrom(table).execute();
+  }
+}
+
+async function isEmpty(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+function uuidFrom(rnd: Random): string {
+  const hex = Array.from({ length: 32 }, () => rnd.int(0, 15).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+async function inBatches<T>(db: Db, rows: T[], insert: (trx: Db, batch: T[]) => Promise<unknown>, progress?: (n: number) => void): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
+    const batch = rows.slice(i, i + ROWS_PER_BATCH);
+    await db.transaction().execute((trx) => insert(trx, batch));
+    progress?.(Math.min(i + ROWS_PER_BATCH, rows.length));
+  }
+}
+
+export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
+  if (!(await isEmpty(db))) throw new Error('the database already has users: seed an empty site, or pass --reset');
+  const rnd = seededRandom(opts.seed);
+  const progress = opts.onProgress ?? (() => undefined);
+  const passwordHash = await hashPassword(opts.password);
+
+  const userCount = Math.max(1, opts.users);
+  const users = Array.from({ length: userCount }, (_, i) => {
+    const name = username(rnd, i + 1);
+    const at = NEWEST - SPAN - (userCount - i) * 60_000;
+    return {
+      id: i + 1, public_id: uuidFrom(rnd), username: name, email: seededEmail(name), password_hash: passwordHash,
+      bio: bio(rnd), image: null, is_admin: i === 0 ? 1 : 0, created_at: at, updated_at: at,
+    };
+  });
+  const follows = users.flatMap((u) => rnd.sample(users, rnd.int(0, Math.min(15, userCount - 1)), true)
+    .filter((f) => f.id !== u.id)
+    .map((f) => ({ follower_id: u.id, followed_id: f.id, created_at: u.created_at })));
+  progress('users', 0, userCount);
+  await inBatches(db, users, (trx, batch) => trx.insertInto('users').values(batch).execute(), (n) => progress('users', n, userCount));
+  await inBatches(db, follows, (trx, batch) => trx.insertInto('follows').values(batch).execute());
+
+  const counts: SeedCounts = { users: userCount, follows: follows.length, articles: opts.articles, tags: 0, favorites: 0, comments: opts.comments };
+  const createdAt: number[] = [];
+  progress('articles', 0, opts.articles);
+  for (let start = 0; start < opts.articles; start += ROWS_PER_BATCH) {
+    const ids = Array.from({ length: Math.min(ROWS_PER_BATCH, opts.articles - start) }, (_, i) => start + i + 1);
+    const articles = ids.map((id) => {
+      const { title, description, body } = article(rnd);
+      const at = NEWEST - Math.floor(((opts.articles - id) / opts.articles) * SPAN) - rnd.int(0, 3_600_000);
+      createdAt[id] = at;
+      return {
+        id, slug: `${slugify(title)}-${id.toString(36)}`, title, description, body, body_html: renderMarkdown(body),
+        author_id: rnd.pickSkewed(users).id, created_at: at, updated_at: at,
+      };
+    });
+    const tags = ids.flatMap((id) => rnd.sample(tagPool, rnd.int(3, 5), true).map((tag) => ({ article_id: id, tag })));
+    const favorites = ids.flatMap((id) => rnd.sample(users, Math.floor(rnd.next() ** 3 * Math.min(30, userCount)))
+      .map((u) => ({ user_id: u.id, article_id: id, created_at: createdAt[id]! + 60_000 })));
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('articles').values(articles).execute();
+      await trx.insertInto('article_tags').values(tags).execute();
+      for (let i = 0; i < favorites.length; i += 1000) await trx.insertInto('favorites').values(favorites.slice(i, i + 1000)).execute();
+    });
+    counts.tags += tags.length;
+    counts.favorites += favorites.length;
+    progress('articles', start + ids.length, opts.articles);
+  }
+
+  progress('comments', 0, opts.comments);
+  if (opts.articles > 0) {
+    for (let start = 0; start < opts.comments; start += 1000) {
+      const comments = Array.from({ length: Math.min(1000, opts.comments - start) }, (_, i) => {
+        const articleId = rnd.int(1, opts.articles);
+        const at = createdAt[articleId]! + rnd.int(60_000, 30 * 24 * 3600 * 1000);
+        return { id: start + i + 1, article_id: articleId, author_id: rnd.pick(users).id, body: commentBody(rnd), created_at: at, updated_at: at };
+      });
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < comments.length; i += ROWS_PER_BATCH) await trx.insertInto('comments').values(comments.slice(i, i + ROWS_PER_BATCH)).execute();
+      });
+      progress('comments', start + comments.length, opts.comments);
+    }
+  } else {
+    counts.comments = 0;
+  }
+  return counts;
+}

@@ -1,0 +1,56 @@
+// The sign-in rate limit: per client address and email, 429 once the budget is spent, shared by
+// every instance through Redis when REDIS_URL is set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { apiClient } from '../../test/support/client.js';
+import { startTestServer } from '../../test/support/server.js';
+import { needService, REDIS_TEST_URL } from '../../test/support/services.js';
+
+const login = (url: string, email: string, password: string) => apiClient(url).post('/users/login', { user: { email, password } });
+
+test('when one address keeps guessing a password, then it gets 429 after LOGIN_MAX_ATTEMPTS, other emails do not, and a success starts over', async () => {
+  const server = await startTestServer('sqlite', { LOGIN_MAX_ATTEMPTS: '3' });
+  try {
+    const api = apiClient(server.url);
+    await api.register('victim');
+    await api.register('other');
+    for (let i = 0; i < 3; i++) assert.equal((await login(server.url, 'victim@example.com', 'wrong-password')).status, 401);
+    const limited = await login(server.url, 'victim@example.com', 'password123');
+    assert.equal(limited.status, 429);
+    assert.deepEqual(limited.body, { errors: { credentials: ['too many attempts, try again later'] } });
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    assert.equal((await login(server.url, 'other@example.com', 'password123')).status, 200);
+    // A success resets the count for that email.
+    for (let i = 0; i < 2; i++) assert.equal((await login(server.url, 'other@example.com', 'nope-nope')).status, 401);
+    assert.equal((await login(server.url, 'other@example.com', 'password123')).status, 200);
+    for (let i = 0; i < 3; i++) assert.equal((await login(server.url, 'other@example.com', 'nope-nope')).status, 401);
+  } finally {
+    await server.close();
+  }
+});
+
+test('when two instances share Redis, then attempts on one count on the other', async (t) => {
+  const skip = await needService('Redis', REDIS_TEST_URL);
+  if (skip) return t.skip(skip);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-limit-'));
+  const env = { LOGIN_MAX_ATTEMPTS: '2', REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `quire-test-${randomBytes(4).toString('hex')}:`, DATABASE_URL: `sqlite:${path.join(dir, 'q.db')}` };
+  const a = await startTestServer('sqlite', env);
+  const b = await startTestServer('sqlite', env);
+  try {
+    await apiClient(a.url).register('shared');
+    assert.equal((await login(a.url, 'shared@example.com', 'wrong-password')).status, 401);
+    assert.equal((await login(b.url, 'shared@example.com', 'wrong-password')).status, 401);
+    assert.equal((await login(a.url, 'shared@example.com', 'password123')).status, 429);
+    assert.equal((await login(b.url, 'shared@example.com', 'password123')).status, 429);
+  } finally {
+    const keys = await a.deps.redis!.keys(`${env.REDIS_PREFIX}*`);
+    if (keys.length) await a.deps.redis!.del(...keys);
+    await a.close();
+    await b.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,41 @@
+// The sign-in rate limit: LOGIN_MAX_ATTEMPTS per client address and email per window, counted in
+// Redis when REDIS_URL is set so a pm2 cluster or several machines share one budget. A successful
+// sign-in starts the count over. Knows nothing of HTTP; src/middleware/login-rate-limit.ts adapts it.
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../platform/state.js';
+import { memoryWindowCounter, redisWindowCounter, type WindowCounter } from '../platform/rate-limit.js';
+
+export interface LoginVerdict {
+  allowed: boolean;
+  /** Seconds until the window ends (for Retry-After). */
+  retryAfterSeconds: number;
+}
+
+export interface LoginLimiter {
+  /** Counts one attempt by this address for this email, and says whether it may go ahead. */
+  attempt(ip: string, email: string): Promise<LoginVerdict>;
+  /** Forgets the attempts after a successful sign-in. */
+  reset(ip: string, email: string): Promise<void>;
+}
+
+// One limiter per app (per deps), so the API and the pages count into the same in-process windows.
+const limiters = new WeakMap<object, LoginLimiter>();
+
+export function loginLimiter(deps: Pick<AppDeps, 'config' | 'redis'>): LoginLimiter {
+  const existing = limiters.get(deps);
+  if (existing) return existing;
+  const { config, redis } = deps;
+  const counter: WindowCounter = redis ? redisWindowCounter(redis, `${config.REDIS_PREFIX}login:`) : memoryWindowCounter();
+  const windowMs = config.LOGIN_WINDOW_SECONDS * 1000;
+  // Hashed: keys stay short and a look at Redis shows no email addresses.
+  const keyOf = (ip: string, email: string) => createHash('sha256').update(`${ip}\n${email.trim().toLowerCase()}`).digest('base64url');
+  const limiter: LoginLimiter = {
+    async attempt(ip, email) {
+      const { count, resetInMs } = await counter.hit(keyOf(ip, email), windowMs);
+      return { allowed: count <= config.LOGIN_MAX_ATTEMPTS, retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)) };
+    },
+    reset: (ip, email) => counter.reset(keyOf(ip, email)),
+  };
+  limiters.set(deps, limiter);
+  return limiter;
+}

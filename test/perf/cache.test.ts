@@ -1,0 +1,94 @@
+// The response cache's rules: only anonymous GETs, ETag and 304 on hits, nothing that sets a
+// cookie, CACHE=off turns it off, and the LRU stays under its byte cap.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResponseLru, coalesceReads, entityTag } from '../../src/platform/cache.js';
+import { apiClient } from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+
+// fetch adds "Cache-Control: no-cache" to conditional requests unless one is given, and no-cache forbids a 304.
+const revalidate = (res: Response) => ({ 'if-none-match': res.headers.get('etag')!, 'cache-control': 'max-age=0' });
+let token: string;
+
+before(async () => {
+  server = await startTestServer('sqlite');
+  const api = apiClient(server.url);
+  token = (await api.register('cacheuser')).token;
+  await api.post('/articles', { article: { title: 'Cached', description: 'd', body: 'b', tagList: ['x'] } }, token);
+});
+after(() => server?.close());
+
+test('when an anonymous reader asks twice, then the second answer is a hit with the same ETag, and If-None-Match gets a 304', async () => {
+  const first = await fetch(`${server.url}/api/articles`);
+  const body = await first.text();
+  const second = await fetch(`${server.url}/api/articles`);
+  assert.equal(first.headers.get('x-cache'), 'MISS');
+  assert.equal(second.headers.get('x-cache'), 'HIT');
+  assert.equal(await second.text(), body);
+  assert.equal(second.headers.get('etag'), first.headers.get('etag'));
+  assert.equal(second.headers.get('content-type'), 'application/json; charset=utf-8');
+  assert.equal(second.headers.get('access-control-allow-origin'), '*');
+  const conditional = await fetch(`${server.url}/api/articles`, { headers: revalidate(first) });
+  assert.equal(conditional.status, 304);
+});
+
+test('when a reader is signed in or sends a cookie, then the cache is not used', async () => {
+  const credentials: Record<string, string>[] = [{ authorization: `Token ${token}` }, { cookie: 'anything=1' }];
+  for (const headers of credentials) {
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${server.url}/api/articles`, { headers });
+      await res.arrayBuffer();
+      assert.equal(res.headers.get('x-cache'), null);
+    }
+  }
+});
+
+test('when a signed-in reader favourites, then the anonymous count changes at once', async () => {
+  const api = apiClient(server.url);
+  assert.equal((await api.get('/articles')).body.articles[0].favoritesCount, 0);
+  await api.post('/articles/cached/favorite', undefined, token);
+  assert.equal((await api.get('/articles')).body.articles[0].favoritesCount, 1);
+});
+
+test('when CACHE=off, then nothing is cached but ETags still answer 304', async () => {
+  const off = await startTestServer('sqlite', { CACHE: 'off' });
+  try {
+    const a = await fetch(`${off.url}/api/articles`);
+    await a.arrayBuffer();
+    const b = await fetch(`${off.url}/api/articles`, { headers: revalidate(a) });
+    assert.equal(a.headers.get('x-cache'), null);
+    assert.equal(b.status, 304);
+  } finally {
+    await off.close();
+  }
+});
+
+test('when the LRU goes over its byte cap, then the least recently used entries leave first', () => {
+  const lru = new ResponseLru(1000);
+  const entry = (n: number) => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
+  lru.set('a', entry(100));
+  lru.set('b', entry(100));
+  for (let i = 0; i < 9; i++) { lru.get('a'); lru.set(`c${i}`, entry(100)); }
+  assert.ok(lru.totalBytes <= 1000);
+  assert.ok(lru.get('a'), 'recently used entry kept');
+  assert.equal(lru.get('b'), undefined, 'least recently used entry evicted');
+  lru.set('huge', entry(500));
+  assert.equal(lru.get('huge'), undefined, 'an entry over an eighth of the cap is not stored');
+});
+
+test('when reads overlap, then a caller never gets a read that began before it called', async () => {
+  let value = 0;
+  const pending: (() => void)[] = [];
+  const read = coalesceReads(() => new Promise<string>((resolve) => { const v = String(value); pending.push(() => resolve(v)); }));
+  const early = read();
+  value = 1; // a write lands after the first read began
+  const late = [read(), read()];
+  pending.shift()!();
+  assert.equal(await early, '0');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(pending.length, 1, 'the two late callers share one new read');
+  pending.shift()!();
+  assert.deepEqual(await Promise.all(late), ['1', '1']);
+});
