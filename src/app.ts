@@ -2,7 +2,7 @@
 // can mount app.callback() on port 0.
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import { apiRouter } from './api.js';
+import { apiCors, apiRouter } from './api.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { forwardedHeaders } from './middleware/forwarded.js';
 import { requestId } from './middleware/request-id.js';
@@ -49,6 +49,8 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     securityHeaders(),
     // Outermost catcher: everything below throws, this answers (pages get an HTML error page).
     errorHandler({ logger, renderPage: errorPages(view) }),
+    // CORS for the API inside the error handler, so its headers ride on error answers too.
+    apiCors(config),
     // Liveness for pm2, nginx and load balancers: 200 when the database answers, else 503.
     health(deps.database),
     // 304 when the client's ETag still matches; ETags for every 2xx body, cached or not.

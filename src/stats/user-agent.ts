@@ -1,7 +1,7 @@
 // Browser, OS and bot-or-person for a User-Agent string. Parsing is slow next to everything else
 // on a log line, and a log has few distinct agents, so answers are cached (bounded).
+// ua-parser-js stays on the 1.x line: it is MIT-licensed, like Quire (2.x is AGPL).
 import { UAParser } from 'ua-parser-js';
-import { isBot } from 'ua-parser-js/bot-detection';
 
 export interface AgentKind {
   browser: string;
@@ -9,8 +9,8 @@ export interface AgentKind {
   bot: boolean;
 }
 
-// What ua-parser-js's list misses: generic tools and anything calling itself a bot.
-const BOT_WORDS = /bot\b|bot\/|crawl|spider|slurp|curl\/|wget\/|python-|httpclient|go-http-client|java\/|okhttp|headless|monitor|uptime|scanner|facebookexternalhit|preview/i;
+// Crawlers, feed readers, link previewers and HTTP tools: anything that is not a person's browser.
+const BOT_WORDS = /bot\b|bot\/|crawl|spider|slurp|archiver|curl\/|wget\/|python-|httpclient|go-http-client|java\/|okhttp|axios\/|node-fetch|undici|libwww|headless|monitor|uptime|scanner|facebookexternalhit|whatsapp|preview|feedfetcher|feedly|rss|lighthouse|pingdom/i;
 
 export function classifyAgent(userAgent: string): AgentKind {
   if (!userAgent || userAgent === '-') return { browser: 'Unknown', os: 'Unknown', bot: true };
@@ -18,7 +18,7 @@ export function classifyAgent(userAgent: string): AgentKind {
   return {
     browser: result.browser.name ?? 'Other',
     os: result.os.name ?? 'Other',
-    bot: BOT_WORDS.test(userAgent) || isBot(userAgent),
+    bot: BOT_WORDS.test(userAgent),
   };
 }
 
