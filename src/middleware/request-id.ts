@@ -1,6 +1,8 @@
-// Gives every request an id (kept from a trusted X-Request-Id when sane) and echoes it back.
+// Gives every request an id (kept from an incoming X-Request-Id when sane), echoes it back, and
+// makes it the request id of every log line written while the request is served.
 import { randomUUID } from 'node:crypto';
 import type { Next } from 'koa';
+import { runWithRequestId } from '../platform/logger.js';
 import type { AppContext } from '../platform/state.js';
 
 const sane = /^[\w.:-]{1,128}$/;
@@ -10,6 +12,6 @@ export function requestId() {
     const incoming = ctx.get('X-Request-Id');
     ctx.state.requestId = sane.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
-    await next();
+    await runWithRequestId(ctx.state.requestId, next);
   };
 }
