@@ -1,10 +1,29 @@
 // The only reader of process.env: one zod schema, parsed once at start, frozen.
 // A bad value stops the start with a one-line message naming the variable.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** Rotation intervals repeat within their unit: 6h or 15m, not 7h. */
+function dividesItsUnit(interval: string): boolean {
+  const match = /^(\d+)([smh])$/.exec(interval);
+  if (!match) return true;
+  const n = Number(match[1]);
+  return n > 0 && (match[2] === 'h' ? 24 : 60) % n === 0;
+}
+
+// Values never echoed in an error message: they may hold passwords or keys.
+const secretNames = /SECRET|PASSWORD|_URL$/;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,7 +39,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_DIR: z.string().min(1).default('./logs'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.string().default(''),
+  TRUST_PROXY: z.string().default('').refine((list) => list.split(',').map((s) => s.trim()).filter(Boolean).every(isAddressOrRange),
+    'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must look like 1mb, 512kb or a byte count').default('1mb'),
   CORS_ORIGIN: z.string().default('*'),
   TOKEN_TTL: z.string().regex(/^\d+[smhdw]$/, 'must look like 30d, 12h or 900s').default('30d'),
@@ -37,7 +57,8 @@ const schema = z.object({
   // Logs (docs/operations.md): where the access log goes, when files rotate, how long they stay.
   ACCESS_LOG: z.enum(['file', 'stdout', 'off']).default('file'),
   LOG_ROTATE_SIZE: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must look like 10mb, 512kb or 0 (no size limit)').default('10mb'),
-  LOG_ROTATE_INTERVAL: z.string().regex(/^(\d+[smhd]|off)$/, 'must look like 1d, 6h, 30m or off').default('1d'),
+  LOG_ROTATE_INTERVAL: z.string().regex(/^(\d+[smhd]|off)$/, 'must look like 1d, 6h, 30m or off')
+    .refine(dividesItsUnit, 'hours must divide 24, and minutes or seconds 60 (1h, 6h, 15m …)').default('1d'),
   LOG_RETAIN_DAYS: z.coerce.number().int().min(1).default(14),
   // Set by pm2 in cluster mode: each worker writes its own log files, named with this id.
   NODE_APP_INSTANCE: z.string().regex(/^\w+$/, 'must be a word').optional(),
@@ -74,7 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+    const shown = secretNames.test(name) ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+    throw new ConfigError(`invalid ${name}${shown}: ${issue.message}`);
   }
   const raw = result.data;
   return Object.freeze({

@@ -42,7 +42,11 @@ const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 function applyFilter(db: Db, qb: From, f: ArticleFilter): From {
   if (f.tag !== undefined) {
-    qb = qb.where('articles.id', 'in', db.selectFrom('article_tags').select('article_id').where('tag', '=', f.tag));
+    // EXISTS, not IN: SQLite then walks articles newest first and stops at the page's end, instead of
+    // sorting every article of a popular tag (40 ms → 0.03 ms for a tag on 6 000 of 10 000 articles).
+    const tag = f.tag;
+    qb = qb.where(({ exists, selectFrom }) => exists(selectFrom('article_tags').select(sql`1`.as('one'))
+      .whereRef('article_tags.article_id', '=', 'articles.id').where('article_tags.tag', '=', tag)));
   }
   if (f.author !== undefined) {
     qb = qb.where('articles.author_id', 'in', db.selectFrom('users').select('id').where('username', '=', f.author));

@@ -70,6 +70,7 @@ export function editorPages(deps: AppDeps, view: Renderer) {
     const user = userOrLogin(ctx);
     if (!user) return;
     const article = await articles.getArticle(db, user, ctx.params.slug!);
+    if (article.authorId !== user.id) throw forbidden('article');
     view.page(ctx, 'articles/delete', { title: `Delete “${article.title}”?`, description: 'Confirm deleting an article.', article });
   });
 

@@ -5,6 +5,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   seed: { summary: 'fill the database with a realistic site: quire seed --users 100 --articles 10000 --comments 50000 [--seed N] [--reset]', load: () => import('./seed.js') },
   user: { summary: 'list users, or mark one as admin: quire user admin <username>', load: () => import('./user.js') },
   nginx: { summary: 'write the nginx config for a cluster: quire nginx --server host:port … [--method least_conn] [--out FILE]', load: () => import('./nginx.js') },
+  doctor: { summary: 'check config, database, migrations, Redis, secret, proxy trust, LOG_DIR and nginx: quire doctor', load: () => import('./doctor.js') },
   logs: { summary: 'analyse access logs: quire logs [files…] [--since 24h] [--until T] [--json]', load: () => import('./logs.js') },
 };
 

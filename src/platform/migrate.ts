@@ -1,4 +1,5 @@
-// Runs the migrations in src/platform/migrations, in name order; used at boot and by `quire migrate`.
+// Runs the migrations in src/platform/migrations, in name order; used at boot and by `quire migrate`
+// (and `quire doctor` asks which are pending).
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './db.js';
 import * as m001 from './migrations/001_initial.js';
@@ -17,4 +18,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The migrations this code has that the database has not run yet (applied at the next start). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider }).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

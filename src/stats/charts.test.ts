@@ -47,3 +47,12 @@ test('when the period is chosen, then presets and from/to dates both work', () =
   assert.equal(custom.since, Date.UTC(2025, 4, 1));
   assert.equal(custom.until, Date.UTC(2025, 4, 3));
 });
+
+test('when dates are swapped or far out of range, then the default period is used instead of failing', () => {
+  const now = Date.UTC(2025, 5, 1, 12);
+  for (const query of [{ from: '2025-01-05', to: '2025-01-01' }, { from: '275760-09-13' }, { from: '-271821-04-20', to: '2020-01-01' }]) {
+    const period = choosePeriod(query, now);
+    assert.equal(period.key, '24h', JSON.stringify(query));
+    assert.ok(bucketSeries([], period.since, period.until).length > 0);
+  }
+});

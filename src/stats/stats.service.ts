@@ -17,8 +17,10 @@ export interface ChosenPeriod { key: string; label: string; since: number; until
 export function choosePeriod(query: { period?: unknown; from?: unknown; to?: unknown }, now = Date.now()): ChosenPeriod {
   const from = typeof query.from === 'string' ? Date.parse(query.from) : NaN;
   const to = typeof query.to === 'string' ? Date.parse(query.to) : NaN;
-  if (!Number.isNaN(from)) {
-    const until = Number.isNaN(to) ? now : to + (/^\d{4}-\d{2}-\d{2}$/.test(String(query.to)) ? 86_400_000 : 0);
+  // Dates from 2000 up to a day ahead; anything else (or a period that ends before it starts) falls back to the default.
+  const sane = (t: number) => t >= Date.UTC(2000, 0, 1) && t <= now + 86_400_000;
+  const until = Number.isNaN(to) ? now : to + (/^\d{4}-\d{2}-\d{2}$/.test(String(query.to)) ? 86_400_000 : 0);
+  if (sane(from) && sane(until) && from < until) {
     return { key: 'custom', label: `${new Date(from).toISOString().slice(0, 16)} – ${new Date(until).toISOString().slice(0, 16)} UTC`, since: from, until };
   }
   const key = typeof query.period === 'string' && PERIODS[query.period] ? query.period : '24h';

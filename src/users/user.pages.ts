@@ -1,6 +1,7 @@
 // Accounts in the browser: register, sign in, sign out (POST), settings. Same services and
 // validation as the JSON API; the session, not a token, carries who is signed in.
 import { Router } from '@koa/router';
+import { forgetLoginAttempts, limitLoginAttempts } from '../middleware/login-rate-limit.js';
 import { setFlash, signIn, signOut } from '../middleware/session.js';
 import { fieldErrorsOf, formBody, localPath, userOrLogin } from '../platform/forms.js';
 import type { Renderer } from '../platform/render.js';
@@ -24,8 +25,11 @@ export function userPages(deps: AppDeps, view: Renderer) {
   router.get('/login', (ctx) => (ctx.state.user ? ctx.redirect('/') : loginPage(ctx, {})));
   router.post('/login', async (ctx) => {
     const { email = '', password = '', next } = formBody(ctx);
+    // The same budget as the API's login: a 429 page once this address has guessed too often.
+    await limitLoginAttempts(ctx, deps, email.trim().toLowerCase());
     try {
       const user = await authenticate(db, parseInput(loginInput, { email, password }, 'user'));
+      await forgetLoginAttempts(ctx, deps, user.email);
       await signIn(ctx, user);
       setFlash(ctx, 'success', `Welcome back, ${user.username}.`);
       ctx.redirect(localPath(next));
@@ -69,7 +73,7 @@ export function userPages(deps: AppDeps, view: Renderer) {
     const input = { image, username, bio, email, ...(password !== '' && { password }) };
     try {
       const user = await updateUser(db, current, parseInput(updateInput, input, 'user'));
-      // A new password also gets a new session id, so a session stolen before it is worthless.
+      // A new password rotates the account's public id (every other session and token ends) and this session's id.
       if (password !== '') await signIn(ctx, user);
       setFlash(ctx, 'success', 'Settings saved.');
       ctx.redirect('/settings');

@@ -28,9 +28,9 @@ export async function updateUser(db: Db, id: number, changes: Updateable<UserTab
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+export async function firstUserId(db: Db): Promise<number | undefined> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.min<number>('id').as('id')).executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
 }
 
 export async function isFollowing(db: Db, followerId: number, followedId: number): Promise<boolean> {

@@ -41,7 +41,8 @@ export function userRoutes(deps: AppDeps) {
     const current = requireUser(ctx);
     const input = parseBody(updateInput, ctx.request.body, 'user');
     const user = await updateUser(db, current, input);
-    ctx.body = userJson(user, ctx.state.token!);
+    // After a password change the old token no longer works: hand back one for the new public id.
+    ctx.body = userJson(user, user.publicId === current.publicId ? ctx.state.token! : await tokens.sign(user.publicId));
   });
 
   return router;

@@ -53,8 +53,6 @@ export async function registerUser(db: Db, input: RegisterInput): Promise<User> 
   const now = Date.now();
   const passwordHash = await hashPassword(input.password);
   try {
-    // The first account is the site's owner.
-    const isFirst = (await repo.countUsers(db)) === 0;
     const id = await repo.insertUser(db, {
       public_id: randomUUID(),
       username: input.username,
@@ -62,10 +60,13 @@ export async function registerUser(db: Db, input: RegisterInput): Promise<User> 
       password_hash: passwordHash,
       bio: null,
       image: null,
-      is_admin: isFirst ? 1 : 0,
+      is_admin: 0,
       created_at: now,
       updated_at: now,
     });
+    // The first account is the site's owner. Decided after the insert, by lowest id, so two
+    // sign-ups racing on a fresh site cannot both become admin.
+    if ((await repo.firstUserId(db)) === id) await repo.updateUser(db, id, { is_admin: 1 });
     return toUser((await repo.findUserById(db, id))!);
   } catch (err) {
     return explainUniqueViolation(db, err, input);
@@ -93,7 +94,8 @@ export async function updateUser(db: Db, user: User, input: UpdateInput): Promis
     await repo.updateUser(db, user.id, {
       ...(input.username !== undefined && { username: input.username }),
       ...(input.email !== undefined && { email: input.email }),
-      ...(input.password !== undefined && { password_hash: await hashPassword(input.password) }),
+      // A new password also gets a new public id: every token and session issued before it stops working.
+      ...(input.password !== undefined && { password_hash: await hashPassword(input.password), public_id: randomUUID() }),
       ...(input.bio !== undefined && { bio: input.bio === '' ? null : input.bio }),
       ...(input.image !== undefined && { image: input.image === '' ? null : input.image }),
       updated_at: Date.now(),

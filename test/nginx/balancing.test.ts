@@ -9,39 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../../src/platform/nginx-config.js';
+import type { BalancingMethod } from '../../src/platform/nginx-config.js';
 import { apiClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { needNginx, spread, startNginx, type RunningNginx } from './nginx-harness.js';
-
-const names = ['a', 'b', 'c'] as const;
-
-/** Three instances over one SQLite file, each naming itself in X-Served-By and trusting only nginx (127.0.0.1). */
-async function startInstances(dir: string, env: Record<string, string> = {}): Promise<TestServer[]> {
-  const servers: TestServer[] = [];
-  for (const name of names) {
-    servers.push(await startTestServer('sqlite', { INSTANCE_NAME: name, DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, TRUST_PROXY: '127.0.0.1', ...env }));
-  }
-  return servers;
-}
-
-const hostPort = (s: TestServer) => new URL(s.url).host;
-
-function nginxFor(servers: string[], method: BalancingMethod = 'round-robin') {
-  return startNginx(({ prefix, port }) => buildNginxConfig({
-    servers: servers.map(parseUpstreamServer),
-    method,
-    listen: `127.0.0.1:${port}`,
-    serverName: '_',
-    publicDir: path.resolve('public'),
-    bodyLimitBytes: 1024 * 1024,
-    keepalive: 16,
-    staticExpires: '1h',
-    // One worker: its round-robin state is the whole story, so the counts are exact.
-    workerProcesses: '1',
-    prefix,
-  }));
-}
+import { hostPort, INSTANCE_NAMES as names, needNginx, nginxFor, spread, startInstances, type RunningNginx } from './nginx-harness.js';
 
 const share = (s: { byInstance: Map<string, number> }, name: string) => s.byInstance.get(name) ?? 0;
 const near = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -131,7 +102,7 @@ describe('nginx in front of three Quire instances', { skip: needNginx() }, () =>
   });
 
   test('when a user signs in through nginx, then the token is accepted by all three instances', async (t) => {
-    // Cookie sessions (the pages) are not in this check: it proves the shared secret and database.
+    // The shared secret and database; cookie sessions through nginx are test/nginx/sessions.test.ts.
     await withNginx(servers.map(hostPort), 'round-robin', async (nginx) => {
       const api = apiClient(nginx.url);
       const name = `lb${randomUUID().slice(0, 8)}`;

@@ -7,6 +7,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../../src/platform/nginx-config.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { needService, portAnswers } from '../support/services.js';
 
 const run = promisify(execFile);
@@ -86,6 +88,39 @@ export async function startNginx(build: (opts: { prefix: string; port: number })
     throw new Error(`nginx did not start: ${stderr}`);
   }
   return { url: `http://127.0.0.1:${port}`, port, prefix, stop };
+}
+
+export const INSTANCE_NAMES = ['a', 'b', 'c'] as const;
+
+/**
+ * Three instances over one SQLite file in `dir`, each naming itself in X-Served-By and trusting only
+ * nginx (127.0.0.1); `env` adds to that (REDIS_URL, say).
+ */
+export async function startInstances(dir: string, env: Record<string, string> = {}): Promise<TestServer[]> {
+  const servers: TestServer[] = [];
+  for (const name of INSTANCE_NAMES) {
+    servers.push(await startTestServer('sqlite', { INSTANCE_NAME: name, DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, TRUST_PROXY: '127.0.0.1', ...env }));
+  }
+  return servers;
+}
+
+export const hostPort = (s: TestServer) => new URL(s.url).host;
+
+/** nginx over `servers` (nginx's own server syntax), with the config `quire nginx` writes. */
+export function nginxFor(servers: string[], method: BalancingMethod = 'round-robin'): Promise<RunningNginx> {
+  return startNginx(({ prefix, port }) => buildNginxConfig({
+    servers: servers.map(parseUpstreamServer),
+    method,
+    listen: `127.0.0.1:${port}`,
+    serverName: '_',
+    publicDir: path.resolve('public'),
+    bodyLimitBytes: 1024 * 1024,
+    keepalive: 16,
+    staticExpires: '1h',
+    // One worker: its round-robin state is the whole story, so the counts are exact.
+    workerProcesses: '1',
+    prefix,
+  }));
 }
 
 export interface Spread {

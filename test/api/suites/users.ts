@@ -87,17 +87,24 @@ export function userContract(s: Suite): void {
       }
     });
 
-    test('when the user updates every field, then 200 returns them and the new password logs in', async () => {
+    test('when the user updates every field, then 200 returns them, the new password logs in, and only the new token works', async () => {
       const user = await registerUser(s.api);
       const username = uniq('renamed');
-      const changes = { username, email: `${username}@example.com`, password: 'another-password', bio: 'I write.', image: 'https://example.com/me.png' };
+      const renamed = await s.api.put('/user', { user: { username } }, user.token);
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.body.user.token, user.token, 'a rename keeps the token');
+      assert.equal((await s.api.get('/user', user.token)).body.user.username, username, 'the old token still works after a rename');
+
+      const changes = { email: `${username}@example.com`, password: 'another-password', bio: 'I write.', image: 'https://example.com/me.png' };
       const res = await s.api.put('/user', { user: changes }, user.token);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.body.user, { email: changes.email, token: user.token, username, bio: 'I write.', image: changes.image });
-      assert.equal((await s.api.get('/user', user.token)).body.user.username, username, 'the old token still works after a rename');
+      const { token, ...rest } = res.body.user;
+      assert.deepEqual(rest, { email: changes.email, username, bio: 'I write.', image: changes.image });
+      assert.notEqual(token, user.token, 'a new password comes with a new token');
+      assertError(await s.api.get('/user', user.token), 401, 'token', 'is invalid');
       assert.equal((await s.api.post('/users/login', { user: { email: changes.email, password: 'another-password' } })).status, 200);
       assertError(await s.api.post('/users/login', { user: { email: changes.email, password: 'password123' } }), 401, 'credentials');
-      const cleared = await s.api.put('/user', { user: { bio: null, image: '' } }, user.token);
+      const cleared = await s.api.put('/user', { user: { bio: null, image: '' } }, token);
       assert.equal(cleared.status, 200, cleared.text);
       assert.equal(cleared.body.user.bio, null);
       assert.equal(cleared.body.user.image, null);
