@@ -1,6 +1,7 @@
 // Render-once caching of anonymous GET responses, with exact invalidation: every request that may
-// write (any method but GET, HEAD, OPTIONS) bumps the shared write generation before and after it
-// runs, and an entry is served only while the generation it was rendered at is still current.
+// change what readers see (a write method carrying a token or a session cookie — nothing else can
+// change content) bumps the shared write generation before it runs and, unless it was refused with a
+// 4xx, after it; an entry is served only while the generation it was rendered at is still current.
 // A write acknowledged by one worker is therefore seen by the next request to any worker.
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
@@ -86,20 +87,25 @@ export function responseCache(opts: ResponseCacheOptions) {
 
   return async function responseCache(ctx: AppContext, next: Next) {
     if (isWrite(ctx.method)) {
+      // Anonymous writes (sign-up, sign-in, junk) change no cached content: they must not flush every worker's cache.
+      if (isAnonymous(ctx)) return next();
       // Before: if the generation cannot be bumped (Redis down), refuse the write (503) rather than risk stale reads.
       await generation.bump();
+      let refused = false;
       try {
         await next();
+        refused = ctx.status >= 400 && ctx.status < 500;
       } finally {
-        // After: entries rendered while the write was in flight may hold the old data.
-        await generation.bump().catch((err: unknown) => logger.error({ err }, 'cache generation bump failed after a write'));
+        // After: entries rendered while the write was in flight may hold the old data. A 4xx changed nothing.
+        if (!refused) await generation.bump().catch((err: unknown) => logger.error({ err }, 'cache generation bump failed after a write'));
       }
       return;
     }
     if (ctx.method === 'OPTIONS' || !isAnonymous(ctx)) return next();
 
-    // ctx.origin: pages and feeds build absolute links from the host (and a trusted proxy's X-Forwarded-*).
-    const key = `${ctx.origin}${ctx.url}\n${ctx.get('Accept')}\n${ctx.get('Origin')}`;
+    // Scheme and host are in the key: feeds and the sitemap build absolute links from them (through a
+    // trusted proxy's X-Forwarded-*), so a forged Host can only ever fill its own entry.
+    const key = `${ctx.protocol}://${ctx.host}${ctx.url}\n${ctx.get('Accept')}\n${ctx.get('Origin')}`;
     if (!paths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
       await next();
       if (ctx.state.cacheable === true && optedIn.size < 10_000) optedIn.add(key);
