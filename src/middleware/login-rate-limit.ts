@@ -7,7 +7,7 @@ import { loginLimiter } from '../users/login-limit.js';
 export const tooManyAttempts = () => new AppError('rate_limited', { credentials: ['too many attempts, try again later'] });
 
 /** Counts this attempt; throws 429 (with Retry-After) when this address has spent its budget for this email. */
-export async function limitLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'config' | 'redis'>, email: string): Promise<void> {
+export async function limitLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'config' | 'redis' | 'database'>, email: string): Promise<void> {
   const verdict = await loginLimiter(deps).attempt(ctx.ip, email);
   if (verdict.allowed) return;
   ctx.set('Retry-After', String(verdict.retryAfterSeconds));
@@ -15,6 +15,6 @@ export async function limitLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'c
 }
 
 /** After a successful sign-in: the address starts over for this email. */
-export async function forgetLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'config' | 'redis'>, email: string): Promise<void> {
+export async function forgetLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'config' | 'redis' | 'database'>, email: string): Promise<void> {
   await loginLimiter(deps).reset(ctx.ip, email);
 }

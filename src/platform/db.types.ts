@@ -14,6 +14,12 @@ export interface CacheGenerationTable {
   generation: number;
 }
 
+export interface RateLimitTable {
+  key: string;
+  count: number;
+  reset_at: number;
+}
+
 export interface Database {
   users: UserTable;
   follows: FollowTable;
@@ -22,5 +28,6 @@ export interface Database {
   favorites: FavoriteTable;
   comments: CommentTable;
   sessions: SessionTable;
+  rate_limits: RateLimitTable;
   cache_generation: CacheGenerationTable;
 }

@@ -1,5 +1,7 @@
-// Fixed-window counters for rate limits: in Redis when it is configured, so every worker and
-// machine counts together; otherwise in this process's memory (right for a single process).
+// Fixed-window counters for rate limits: in Redis when it is configured, otherwise in the database —
+// either way every worker (and every machine on the same store) counts together.
+import type { DatabaseHandle } from './db.js';
+import { clearWindow, dropExpiredWindows, hitWindow } from './rate-limit.repo.js';
 import type { Redis } from './redis.js';
 
 export interface WindowHit {
@@ -36,28 +38,17 @@ export function redisWindowCounter(redis: Redis, prefix: string): WindowCounter 
   };
 }
 
-/** Expired windows are dropped on a hit once this many keys are held, so memory stays bounded. */
-const SWEEP_ABOVE = 10_000;
+/** Roughly one hit in this many also deletes expired windows, so the table stays small. */
+const SWEEP_ONE_IN = 200;
 
-export function memoryWindowCounter(): WindowCounter {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  const sweep = (now: number) => {
-    for (const [key, w] of windows) if (w.resetAt <= now) windows.delete(key);
-  };
+export function databaseWindowCounter(database: DatabaseHandle, prefix: string): WindowCounter {
   return {
     async hit(key, windowMs) {
       const now = Date.now();
-      if (windows.size > SWEEP_ABOVE) sweep(now);
-      let w = windows.get(key);
-      if (!w || w.resetAt <= now) {
-        w = { count: 0, resetAt: now + windowMs };
-        windows.set(key, w);
-      }
-      w.count += 1;
-      return { count: w.count, resetInMs: w.resetAt - now };
+      if (Math.random() * SWEEP_ONE_IN < 1) await dropExpiredWindows(database, now);
+      const { count, resetAt } = await hitWindow(database, prefix + key, windowMs, now);
+      return { count, resetInMs: Math.max(0, resetAt - now) };
     },
-    async reset(key) {
-      windows.delete(key);
-    },
+    reset: (key) => clearWindow(database, prefix + key),
   };
 }

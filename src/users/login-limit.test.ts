@@ -1,5 +1,5 @@
 // The sign-in rate limit: per client address and email, 429 once the budget is spent, shared by
-// every instance through Redis when REDIS_URL is set.
+// every instance through Redis when REDIS_URL is set, and through the database otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { apiClient } from '../../test/support/client.js';
 import { startTestServer } from '../../test/support/server.js';
-import { needService, REDIS_TEST_URL } from '../../test/support/services.js';
+import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../test/support/services.js';
 
 const login = (url: string, email: string, password: string) => apiClient(url).post('/users/login', { user: { email, password } });
 
@@ -30,6 +30,41 @@ test('when one address keeps guessing a password, then it gets 429 after LOGIN_M
     for (let i = 0; i < 3; i++) assert.equal((await login(server.url, 'other@example.com', 'nope-nope')).status, 401);
   } finally {
     await server.close();
+  }
+});
+
+async function attemptsCountAcross(env: Record<string, string>) {
+  const a = await startTestServer('sqlite', env);
+  const b = await startTestServer('sqlite', env);
+  try {
+    await apiClient(a.url).register('shared');
+    assert.equal((await login(a.url, 'shared@example.com', 'wrong-password')).status, 401);
+    assert.equal((await login(b.url, 'shared@example.com', 'wrong-password')).status, 401);
+    assert.equal((await login(a.url, 'shared@example.com', 'password123')).status, 429);
+    assert.equal((await login(b.url, 'shared@example.com', 'password123')).status, 429);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+test('when two instances share one SQLite file and no Redis, then attempts on one count on the other', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-limit-'));
+  try {
+    await attemptsCountAcross({ LOGIN_MAX_ATTEMPTS: '2', DATABASE_URL: `sqlite:${path.join(dir, 'q.db')}` });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('when two instances share one MariaDB and no Redis, then attempts on one count on the other', async (t) => {
+  const skip = await needService('MariaDB', MYSQL_ADMIN_URL);
+  if (skip) return t.skip(skip);
+  const database = await createMysqlDatabase('quire_limit');
+  try {
+    await attemptsCountAcross({ LOGIN_MAX_ATTEMPTS: '2', DATABASE_URL: database.url });
+  } finally {
+    await database.drop();
   }
 });
 

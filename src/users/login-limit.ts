@@ -1,9 +1,9 @@
 // The sign-in rate limit: LOGIN_MAX_ATTEMPTS per client address and email per window, counted in
-// Redis when REDIS_URL is set so a pm2 cluster or several machines share one budget. A successful
+// Redis when REDIS_URL is set, else in the database, so a pm2 cluster or several machines share one budget. A successful
 // sign-in starts the count over. Knows nothing of HTTP; src/middleware/login-rate-limit.ts adapts it.
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../platform/state.js';
-import { memoryWindowCounter, redisWindowCounter, type WindowCounter } from '../platform/rate-limit.js';
+import { databaseWindowCounter, redisWindowCounter, type WindowCounter } from '../platform/rate-limit.js';
 
 export interface LoginVerdict {
   allowed: boolean;
@@ -18,14 +18,14 @@ export interface LoginLimiter {
   reset(ip: string, email: string): Promise<void>;
 }
 
-// One limiter per app (per deps), so the API and the pages count into the same in-process windows.
+// One limiter per app (per deps), so the API and the pages share one counter.
 const limiters = new WeakMap<object, LoginLimiter>();
 
-export function loginLimiter(deps: Pick<AppDeps, 'config' | 'redis'>): LoginLimiter {
+export function loginLimiter(deps: Pick<AppDeps, 'config' | 'redis' | 'database'>): LoginLimiter {
   const existing = limiters.get(deps);
   if (existing) return existing;
-  const { config, redis } = deps;
-  const counter: WindowCounter = redis ? redisWindowCounter(redis, `${config.REDIS_PREFIX}login:`) : memoryWindowCounter();
+  const { config, redis, database } = deps;
+  const counter: WindowCounter = redis ? redisWindowCounter(redis, `${config.REDIS_PREFIX}login:`) : databaseWindowCounter(database, 'login:');
   const windowMs = config.LOGIN_WINDOW_SECONDS * 1000;
   // Hashed: keys stay short and a look at Redis shows no email addresses.
   const keyOf = (ip: string, email: string) => createHash('sha256').update(`${ip}\n${email.trim().toLowerCase()}`).digest('base64url');
