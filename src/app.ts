@@ -13,6 +13,7 @@ import { serverTiming, timedLayers } from './middleware/server-timing.js';
 import { responseCache } from './middleware/cache.js';
 import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
+import compress from 'koa-compress';
 import conditionalGet from 'koa-conditional-get';
 import etag from 'koa-etag';
 import path from 'node:path';
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...(accessLogLine ? [accessLog(accessLogLine)] : []),
     // Security headers and the CSP before the error handler, so error pages carry them too.
     securityHeaders(),
+    // gzip for clients that take it, over every body incl. error pages and cache hits (COMPRESS=off behind nginx).
+    ...(config.COMPRESS ? [compress({ threshold: 1024, br: false, zstd: false, deflate: false })] : []),
     // Outermost catcher: everything below throws, this answers (pages get an HTML error page).
     errorHandler({ logger, renderPage: errorPages(view) }),
     // CORS for the API inside the error handler, so its headers ride on error answers too.

@@ -48,6 +48,8 @@ const schema = z.object({
   SERVER_TIMING: flag.optional(),
   // Render-once cache of anonymous GETs (src/middleware/cache.ts); CACHE=off measures without it. Same value on every worker.
   CACHE: flag.default(true),
+  // gzip responses over 1 KB in the app; turn off when nginx (which gzips itself) is in front.
+  COMPRESS: flag.default(true),
   CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(32),
   // Sent as X-Served-By on every response when set, so an operator can see which instance answered.
   INSTANCE_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'must be letters, digits, ".", ":", "-" or "_"').optional(),
