@@ -16,6 +16,7 @@ import { parseAccessLine } from '../../src/stats/access-line.js';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const pm2Bin = path.join(root, 'node_modules/pm2/bin/pm2');
+const SPREAD_MS = 6_000;
 const REQUESTS = 1500;
 
 async function freePort(): Promise<number> {
@@ -83,10 +84,11 @@ test('when 2 pm2 workers log while files rotate, then exactly N lines are found 
     const worker = async () => {
       while (next < REQUESTS) {
         const i = next++;
+        // Paced to span more than one 5 s interval however fast the machine is, so time rotations happen too.
+        const due = started + (i * SPREAD_MS) / REQUESTS;
+        if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
         const res = await fetch(`${base}/api/probe-${i}`, { headers: { 'User-Agent': `probe/${i}` } });
         await res.arrayBuffer();
-        // Spread the run over more than one 5 s interval, so time rotations happen too.
-        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 400));
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
