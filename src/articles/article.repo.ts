@@ -99,6 +99,13 @@ export async function listArticles(db: Db, f: ArticleFilter, viewerId: number, l
 }
 
 export async function countArticles(db: Db, f: ArticleFilter): Promise<number> {
+  const onlyTag = f.tag !== undefined && Object.entries(f).every(([k, v]) => k === 'tag' || v === undefined || v === '');
+  if (onlyTag) {
+    // Every tag row belongs to an article (foreign key, cascade): count them on the tag index alone.
+    const tagged = await db.selectFrom('article_tags').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tag', '=', f.tag!).executeTakeFirstOrThrow();
+    return Number(tagged.n);
+  }
   const row = await applyFilter(db, db.selectFrom('articles'), f)
     .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
