@@ -5,7 +5,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { createPool as CreatePool } from 'mysql2';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from './db.types.js';
 import { recordQuery } from './request-timing.js'; // query time for Server-Timing; a no-op outside a timed request
 
@@ -26,6 +26,30 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   return openMysql(url, opts.poolSize ?? 10);
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running a short
+ * query. Statements are kept by their SQL text (Kysely's SQL is parameterised, so the set is
+ * small and fixed), least recently used out past the cap. SQLite re-prepares a kept statement
+ * by itself when the schema changes.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => { statements.clear(); sqlite.close(); },
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 function openSqlite(file: string): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
@@ -34,7 +58,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Several workers share one file: wait for a lock instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: recordQuery });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: recordQuery });
   return {
     db,
     dialect: 'sqlite',
