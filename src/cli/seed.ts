@@ -53,16 +53,16 @@ export async function run(argv: string[]): Promise<void> {
 
   await withServices(async (deps) => {
     const t0 = performance.now();
-    if (values.reset) await resetSite(deps.database.db);
     try {
+      if (values.reset) await resetSite(deps.database.db);
       const counts = await seedSite(deps.database.db, { ...opts, onProgress });
       if (phase) bar.stop();
-      // Whatever a running server cached is now out of date.
-      await generationStore(deps).bump();
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(`seeded ${deps.database.label} in ${seconds}s: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}; every user's password is "${opts.password}"\n`);
     } finally {
       if (phase) bar.stop();
+      // Whatever a running server cached is now out of date, even if seeding stopped half-way after a reset.
+      await generationStore(deps).bump();
     }
   });
 }

@@ -2,7 +2,7 @@
 // write generation shared by every worker (Redis INCR when Redis is configured, else one row in
 // the database). An entry is served only while the generation it was rendered at is current.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { generationQueries } from './cache.repo.js';
 import type { Db } from './db.js';
 import type { Redis } from './redis.js';
 
@@ -84,13 +84,8 @@ export function redisGeneration(redis: Redis, key: string): GenerationStore {
 }
 
 export function databaseGeneration(db: Db): GenerationStore {
-  const select = db.selectFrom('cache_generation').select('generation').where('id', '=', 1).compile();
-  const update = db.updateTable('cache_generation').set({ generation: sql`generation + 1` }).where('id', '=', 1).compile();
-  return {
-    kind: 'database',
-    read: coalesceReads(async () => String((await db.executeQuery(select)).rows[0]?.generation ?? 0)),
-    bump: async () => { await db.executeQuery(update); },
-  };
+  const queries = generationQueries(db);
+  return { kind: 'database', read: coalesceReads(queries.read), bump: queries.bump };
 }
 
 export function generationStore(deps: { redis?: Redis; database: { db: Db }; config: { REDIS_PREFIX: string } }): GenerationStore {

@@ -7,6 +7,7 @@ import { slugify } from '../articles/slug.js';
 import { hashPassword } from '../users/password.js';
 import { article, bio, commentBody, tagPool, username } from './content.js';
 import { seededRandom, type Random } from './random.js';
+import { deleteSite, hasUsers, insertRows } from './seed.repo.js';
 
 export interface SeedOptions {
   users: number;
@@ -38,15 +39,12 @@ const ROWS_PER_BATCH = 250;
 export const seededEmail = (name: string) => `${name}@example.com`;
 
 /** Deletes every user and everything they wrote. */
-export async function resetSite(db: Db): Promise<void> {
-  for (const table of ['comments', 'favorites', 'article_tags', 'articles', 'follows', 'sessions', 'users'] as const) {
-    await db.deleteFrom(table).execute();
-  }
+export function resetSite(db: Db): Promise<void> {
+  return deleteSite(db);
 }
 
 async function isEmpty(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  return row === undefined;
+  return !(await hasUsers(db));
 }
 
 function uuidFrom(rnd: Random): string {
@@ -81,8 +79,8 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
     .filter((f) => f.id !== u.id)
     .map((f) => ({ follower_id: u.id, followed_id: f.id, created_at: u.created_at })));
   progress('users', 0, userCount);
-  await inBatches(db, users, (trx, batch) => trx.insertInto('users').values(batch).execute(), (n) => progress('users', n, userCount));
-  await inBatches(db, follows, (trx, batch) => trx.insertInto('follows').values(batch).execute());
+  await inBatches(db, users, (trx, batch) => insertRows(trx, 'users', batch, ROWS_PER_BATCH), (n) => progress('users', n, userCount));
+  await inBatches(db, follows, (trx, batch) => insertRows(trx, 'follows', batch, ROWS_PER_BATCH));
 
   const counts: SeedCounts = { users: userCount, follows: follows.length, articles: opts.articles, tags: 0, favorites: 0, comments: opts.comments };
   const createdAt: number[] = [];
@@ -102,9 +100,9 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
     const favorites = ids.flatMap((id) => rnd.sample(users, Math.floor(rnd.next() ** 3 * Math.min(30, userCount)))
       .map((u) => ({ user_id: u.id, article_id: id, created_at: createdAt[id]! + 60_000 })));
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('articles').values(articles).execute();
-      await trx.insertInto('article_tags').values(tags).execute();
-      for (let i = 0; i < favorites.length; i += 1000) await trx.insertInto('favorites').values(favorites.slice(i, i + 1000)).execute();
+      await insertRows(trx, 'articles', articles, ROWS_PER_BATCH);
+      await insertRows(trx, 'article_tags', tags, 1000);
+      await insertRows(trx, 'favorites', favorites, 1000);
     });
     counts.tags += tags.length;
     counts.favorites += favorites.length;
@@ -120,7 +118,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
         return { id: start + i + 1, article_id: articleId, author_id: rnd.pick(users).id, body: commentBody(rnd), created_at: at, updated_at: at };
       });
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < comments.length; i += ROWS_PER_BATCH) await trx.insertInto('comments').values(comments.slice(i, i + ROWS_PER_BATCH)).execute();
+        await insertRows(trx, 'comments', comments, ROWS_PER_BATCH);
       });
       progress('comments', start + comments.length, opts.comments);
     }

@@ -1,0 +1,17 @@
+// All SQL of the shared write generation: one row, read on every cacheable request, so both
+// statements are compiled once.
+import { sql } from 'kysely';
+import type { Db } from './db.js';
+
+export function generationQueries(db: Db) {
+  const select = db.selectFrom('cache_generation').select('generation').where('id', '=', 1).compile();
+  const update = db.updateTable('cache_generation').set({ generation: sql`generation + 1` }).where('id', '=', 1).compile();
+  return {
+    async read(): Promise<string> {
+      return String((await db.executeQuery(select)).rows[0]?.generation ?? 0);
+    },
+    async bump(): Promise<void> {
+      await db.executeQuery(update);
+    },
+  };
+}
