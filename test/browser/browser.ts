@@ -10,8 +10,22 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The skip reason for a browser suite when Chromium is not installed (pass it as { skip }):
+ * loud on a laptop, and a failure under CI=true.
+ */
+export function chromiumMissing(): string | undefined {
+  if (fs.existsSync(CHROMIUM)) return undefined;
+  const message = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true: a missing service is a failure)`);
+  process.stderr.write(`\n!!! SKIPPING: ${message}.\n\n`);
+  return message;
+}
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 /** Records every request a page makes, so a test can say which hosts and kinds it saw. */

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { assertWellFormedPage, launchBrowser, screenshotter, watchRequests } from './browser.js';
+import { assertWellFormedPage, chromiumMissing, launchBrowser, screenshotter, watchRequests } from './browser.js';
 
-describe('the browser journey of a writer and a reader', { timeout: 120_000 }, () => {
+describe('the browser journey of a writer and a reader', { timeout: 120_000, skip: chromiumMissing() }, () => {
   let server: TestServer;
   let browser: Browser;
   let writerContext: BrowserContext;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { pageClient } from '../pages/page-client.js';
-import { launchBrowser, screenshotter } from './browser.js';
+import { chromiumMissing, launchBrowser, screenshotter } from './browser.js';
 
 const title = `Title <script>window.__xss='title'</script><img src=x onerror="window.__xss='title-img'">`;
 const description = `Desc <svg onload="window.__xss='desc'"></svg> <a href="javascript:alert('desc')">d</a>`;
@@ -26,7 +26,7 @@ const tag = `<img src=x onerror=alert('tag')>`;
 const comment = `<script>alert('comment')</script><img src=x onerror="alert('comment-img')">`;
 const bio = `<svg/onload=alert('bio')> </textarea><script>alert('bio-script')</script>`;
 
-describe('stored XSS payloads in the browser', { timeout: 90_000 }, () => {
+describe('stored XSS payloads in the browser', { timeout: 90_000, skip: chromiumMissing() }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

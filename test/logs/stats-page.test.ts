@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { formatAccessLine } from '../../src/middleware/access-log.js';
-import { launchBrowser } from '../browser/browser.js';
+import { chromiumMissing, launchBrowser } from '../browser/browser.js';
 import { apiClient } from '../support/client.js';
 import { startTestServer } from '../support/server.js';
 import { sampleEntries } from './sample-log.js';
@@ -19,7 +19,7 @@ async function signIn(page: Page, base: string, email: string) {
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('main form[action="/login"] button[type="submit"]')]);
 }
 
-test('when the owner opens /admin/stats, then charts render; a reader gets 403 and a visitor is sent to /login', { timeout: 120_000 }, async () => {
+test('when the owner opens /admin/stats, then charts render; a reader gets 403 and a visitor is sent to /login', { timeout: 120_000, skip: chromiumMissing() }, async () => {
   const server = await startTestServer('sqlite', { SERVER_TIMING: '0' });
   let browser: Browser | undefined;
   try {
