@@ -12,7 +12,14 @@ const FIVE_MINUTES_MS = 300_000;
 
 export function publicFiles(root: string, versions: Map<string, string>) {
   return async function publicFiles(ctx: AppContext, next: Next) {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !versions.has(ctx.path)) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    // Browsers ask for /favicon.ico on their own, whatever the page links: point them at the SVG icon.
+    if (ctx.path === '/favicon.ico' && versions.has('/favicon.svg')) {
+      ctx.status = 301;
+      ctx.set('Cache-Control', 'public, max-age=86400');
+      return ctx.redirect(`/favicon.svg?v=${versions.get('/favicon.svg')}`);
+    }
+    if (!versions.has(ctx.path)) return next();
     const current = ctx.query.v === versions.get(ctx.path);
     await send(ctx, ctx.path, {
       root,
