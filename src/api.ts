@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { articleRoutes } from './articles/article.routes.js';
 import { commentRoutes } from './comments/comment.routes.js';
 import { tokenAuth } from './middleware/auth.js';
-import type { AppContext, AppDeps, RequestState } from './platform/state.js';
+import { isApiPath, type AppContext, type AppDeps, type RequestState } from './platform/state.js';
 import { profileRoutes } from './profiles/profile.routes.js';
 import { userRoutes } from './users/user.routes.js';
 
@@ -24,7 +24,7 @@ export function apiCors(config: Pick<Config, 'CORS_ORIGIN'>) {
     maxAge: 86400,
   });
   return async function apiCors(ctx: AppContext, next: Next) {
-    if (ctx.path !== '/api' && !ctx.path.startsWith('/api/')) return next();
+    if (!isApiPath(ctx.path)) return next();
     return handler(ctx, next);
   };
 }

@@ -7,7 +7,7 @@ import { feedPages } from './articles/feed.pages.js';
 import { commentPages } from './comments/comment.pages.js';
 import { notFound } from './platform/errors.js';
 import type { Renderer } from './platform/render.js';
-import type { AppContext, AppDeps, RequestState } from './platform/state.js';
+import { isApiPath, type AppContext, type AppDeps, type RequestState } from './platform/state.js';
 import { profilePages } from './profiles/profile.pages.js';
 import { statsPages } from './stats/stats.pages.js';
 import { userPages } from './users/user.pages.js';
@@ -23,6 +23,6 @@ export function pageRouter(deps: AppDeps, view: Renderer) {
 
 /** The last layer: nothing answered, so a page-shaped 404 (the API keeps its JSON 404). */
 export async function pageNotFound(ctx: AppContext) {
-  if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return;
+  if (isApiPath(ctx.path)) return;
   throw notFound('page');
 }

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Next } from 'koa';
 import { AppError } from '../platform/errors.js';
-import type { AppContext } from '../platform/state.js';
+import { isApiPath, type AppContext } from '../platform/state.js';
 import { expectedCsrfToken } from './session.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -17,7 +17,7 @@ function sameToken(a: string, b: string): boolean {
 
 export function csrfProtection() {
   return async function csrfProtection(ctx: AppContext, next: Next) {
-    if (safeMethods.has(ctx.method) || ctx.path === '/api' || ctx.path.startsWith('/api/')) return next();
+    if (safeMethods.has(ctx.method) || isApiPath(ctx.path)) return next();
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const sent = typeof body?._csrf === 'string' ? body._csrf : ctx.get('X-CSRF-Token');
     const expected = expectedCsrfToken(ctx);

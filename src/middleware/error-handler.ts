@@ -3,7 +3,7 @@
 import type { Next } from 'koa';
 import { AppError, isDependencyDown, notFound, unavailable, type FieldErrors } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { AppContext } from '../platform/state.js';
+import { isApiPath, type AppContext } from '../platform/state.js';
 
 export interface ErrorPageRenderer {
   (ctx: AppContext, status: number, errors: FieldErrors): Promise<void> | void;
@@ -34,9 +34,9 @@ export function errorHandler(opts: { logger: Logger; renderPage?: ErrorPageRende
   return async function errorHandler(ctx: AppContext, next: Next) {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) throw notFound('route');
+      if (ctx.status === 404 && ctx.body === undefined && isApiPath(ctx.path)) throw notFound('route');
       // The router's allowedMethods() answers 405 with an Allow header and no body: give it the contract's.
-      if (ctx.status === 405 && ctx.body === undefined && ctx.path.startsWith('/api')) throw new AppError('not_allowed', { method: ['is not allowed'] });
+      if (ctx.status === 405 && ctx.body === undefined && isApiPath(ctx.path)) throw new AppError('not_allowed', { method: ['is not allowed'] });
     } catch (err) {
       const known = classify(err);
       const status = known?.status ?? 500;
@@ -45,7 +45,7 @@ export function errorHandler(opts: { logger: Logger; renderPage?: ErrorPageRende
       else if (status === 503) opts.logger.warn({ err, requestId: ctx.state.requestId }, 'dependency unavailable');
       ctx.status = status;
       if (status === 503) ctx.set('Retry-After', '5');
-      if (!ctx.path.startsWith('/api') && opts.renderPage) {
+      if (!isApiPath(ctx.path) && opts.renderPage) {
         await opts.renderPage(ctx, status, errors);
       } else {
         ctx.body = { errors };

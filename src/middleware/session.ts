@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import type { Next } from 'koa';
 import createSession from 'koa-session';
 import { sessionStoreFor } from '../platform/session-store.js';
-import type { AppContext, AppDeps } from '../platform/state.js';
+import { isApiPath, type AppContext, type AppDeps } from '../platform/state.js';
 import { findUserByPublicId, type User } from '../users/user.service.js';
 
 export const SESSION_COOKIE = 'quire.sid';
@@ -24,7 +24,6 @@ interface KoaSession extends SessionData {
   regenerate(): Promise<void> | undefined;
 }
 
-const isApi = (ctx: AppContext) => ctx.path === '/api' || ctx.path.startsWith('/api/');
 
 /** Cookie-signing keys derived from the shared secret, so every worker signs alike. */
 export function cookieKeys(secret: string): string[] {
@@ -58,7 +57,7 @@ export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'c
     },
   } as Parameters<typeof createSession>[0], app);
   return async function session(ctx: AppContext, next: Next) {
-    if (isApi(ctx)) return next();
+    if (isApiPath(ctx.path)) return next();
     ctx.state.sessionLoaded = true;
     await middleware(ctx, next);
   };

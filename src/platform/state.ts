@@ -28,3 +28,8 @@ export interface RequestState {
 }
 
 export type AppContext = ParameterizedContext<RequestState>;
+
+/** The JSON API's addresses: /api and below (not /apidocs). */
+export function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
