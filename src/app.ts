@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     // Drop X-Forwarded-* from anyone but a trusted proxy, before anything reads ctx.ip.
     forwardedHeaders(config.TRUST_PROXY),
     // An id for every request, so the error handler can name it.
-    requestId(config.TRUST_PROXY),
+    requestId(),
     // Which instance answered (X-Served-By), when INSTANCE_NAME is set: visible through nginx.
     ...(config.INSTANCE_NAME ? [servedBy(config.INSTANCE_NAME)] : []),
     // Just inside request-id and outside the error handler: it logs the final status, even of errors and aborts.

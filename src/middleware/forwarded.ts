@@ -1,4 +1,4 @@
-// Believe X-Forwarded-* only from configured proxies (addresses or CIDR ranges); from anyone
+// Believe X-Forwarded-* (and X-Request-Id) only from configured proxies (addresses or CIDR ranges); from anyone
 // else the headers are dropped, so ctx.ip is the real peer and cannot be spoofed.
 import { BlockList, isIPv6 } from 'node:net';
 import type { Next } from 'koa';
@@ -25,7 +25,7 @@ export function forwardedHeaders(entries: string[]) {
   const list = trustedProxies(entries);
   return async function forwardedHeaders(ctx: AppContext, next: Next) {
     if (!isTrusted(list, ctx.req.socket.remoteAddress)) {
-      for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip']) delete ctx.req.headers[name];
+      for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'x-request-id']) delete ctx.req.headers[name];
     }
     await next();
   };

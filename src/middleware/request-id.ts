@@ -1,18 +1,17 @@
-// Gives every request an id (kept from X-Request-Id when a trusted proxy sent a sane one), echoes it
-// back, and makes it the request id of every log line written while the request is served.
+// Gives every request an id (kept from a sane X-Request-Id, which forwarded-headers lets through only
+// from a trusted proxy), echoes it back, and makes it the request id of every log line written while
+// the request is served.
 import { randomUUID } from 'node:crypto';
 import type { Next } from 'koa';
-import { isTrusted, trustedProxies } from './forwarded.js';
 import { runWithRequestId } from '../platform/logger.js';
 import type { AppContext } from '../platform/state.js';
 
 const sane = /^[\w.:-]{1,128}$/;
 
-export function requestId(proxies: string[] = []) {
-  const trusted = trustedProxies(proxies);
+export function requestId() {
   return async function requestId(ctx: AppContext, next: Next) {
-    // Only a proxy's id is kept (nginx's $request_id ties its log to ours); a client's could forge or collide.
-    const incoming = isTrusted(trusted, ctx.req.socket.remoteAddress) ? ctx.get('X-Request-Id') : '';
+    // Only a proxy's id arrives here (nginx's $request_id ties its log to ours); a client's could forge or collide.
+    const incoming = ctx.get('X-Request-Id');
     ctx.state.requestId = sane.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
     await runWithRequestId(ctx.state.requestId, next);
