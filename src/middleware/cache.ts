@@ -32,7 +32,6 @@ export interface ResponseCacheOptions {
   generation: GenerationStore;
   maxBytes: number;
   logger: Logger;
-  paths?: RegExp[];
 }
 
 /** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
@@ -78,7 +77,6 @@ function replay(ctx: AppContext, entry: CachedResponse): void {
 
 export function responseCache(opts: ResponseCacheOptions) {
   const { generation, logger } = opts;
-  const paths = opts.paths ?? cacheablePaths;
   const lru = new ResponseLru(opts.maxBytes);
   // Addresses whose route opted in with ctx.state.cacheable: looked up from their second request on.
   const optedIn = new Set<string>();
@@ -106,7 +104,7 @@ export function responseCache(opts: ResponseCacheOptions) {
     // Scheme and host are in the key: feeds and the sitemap build absolute links from them (through a
     // trusted proxy's X-Forwarded-*), so a forged Host can only ever fill its own entry.
     const key = `${ctx.protocol}://${ctx.host}${ctx.url}\n${ctx.get('Accept')}\n${ctx.get('Origin')}`;
-    if (!paths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
+    if (!cacheablePaths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
       await next();
       if (ctx.state.cacheable === true && optedIn.size < 10_000) optedIn.add(key);
       return;

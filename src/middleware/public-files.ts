@@ -32,13 +32,15 @@ export function publicFiles(root: string, versions: Map<string, string>) {
 
 /**
  * /app/: files of a built front end in appDir, and its index.html for every client-side route
- * (a path without a file extension). Without appDir/index.html, /app/ is an ordinary 404.
+ * (a path without a file extension). Without appDir/index.html at start, /app/ is an ordinary 404.
  */
 export function singlePageApp(appDir: string, mount = '/app') {
+  // Looked for once, like the public files: a front end dropped in later needs a restart.
+  const hasIndex = fs.existsSync(path.join(appDir, 'index.html'));
   return async function singlePageApp(ctx: AppContext, next: Next) {
     if (ctx.path === mount && (ctx.method === 'GET' || ctx.method === 'HEAD')) return ctx.redirect(`${mount}/`);
     if (!ctx.path.startsWith(`${mount}/`) || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    if (!fs.existsSync(path.join(appDir, 'index.html'))) return next();
+    if (!hasIndex) return next();
     const file = ctx.path.slice(mount.length);
     try {
       // Hashed bundle names are the build tool's business; a day is safe for either kind.

@@ -1,5 +1,4 @@
 // All SQL about web sessions: one row per session, keyed by a hash of its id, with an expiry.
-import { sql } from 'kysely';
 import type { Db, Dialect } from './db.js';
 
 export async function findSession(db: Db, id: string, now: number): Promise<string | undefined> {
@@ -24,9 +23,4 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 export async function deleteExpiredSessions(db: Db, now: number): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows ?? 0);
-}
-
-export async function countSessions(db: Db): Promise<number> {
-  const row = await db.selectFrom('sessions').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
