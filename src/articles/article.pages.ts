@@ -13,6 +13,9 @@ import * as articles from './article.service.js';
 export const PER_PAGE = 20;
 const POPULAR_TAGS = 20;
 
+/** An article's page address. */
+export const articleUrl = (slug: string) => `/article/${encodeURIComponent(slug)}`;
+
 async function renderList(ctx: AppContext, view: Renderer, deps: AppDeps, vars: { title: string; description: string; heading?: string; tab: string; filter?: ArticleFilter; tag?: string }) {
   const { db } = deps.database;
   const { page, limit, offset } = pageOf(ctx, PER_PAGE);
@@ -70,7 +73,7 @@ export function articlePages(deps: AppDeps, view: Renderer) {
       const slug = ctx.params.slug!;
       if (action === 'favorite') await articles.favoriteArticle(db, user, slug);
       else await articles.unfavoriteArticle(db, user, slug);
-      ctx.redirect(localPath(formBody(ctx).back, `/article/${encodeURIComponent(slug)}`));
+      ctx.redirect(localPath(formBody(ctx).back, articleUrl(slug)));
     });
   }
 

@@ -1,6 +1,7 @@
 // JSON API for articles, the feed, favourites and tags.
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
+import { profileJson } from '../profiles/profile.routes.js';
 import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
 import { parseBody, parseInput, queryInt } from '../platform/validation.js';
 import { createArticleInput, listQuery, updateArticleInput } from './article.schema.js';
@@ -18,7 +19,7 @@ export function articleSummaryJson(a: ArticleSummary) {
     updatedAt: new Date(a.updatedAt).toISOString(),
     favorited: a.favorited,
     favoritesCount: a.favoritesCount,
-    author: { username: a.author.username, bio: a.author.bio, image: a.author.image, following: a.author.following },
+    author: profileJson(a.author),
   };
 }
 
@@ -75,11 +76,15 @@ export function articleRoutes({ database: { db } }: AppDeps) {
   });
 
   router.post('/articles/:slug/favorite', async (ctx) => {
-    ctx.body = articleJson(await articles.favoriteArticle(db, requireUser(ctx), ctx.params.slug!));
+    const user = requireUser(ctx);
+    await articles.favoriteArticle(db, user, ctx.params.slug!);
+    ctx.body = articleJson(await articles.getArticle(db, user, ctx.params.slug!));
   });
 
   router.delete('/articles/:slug/favorite', async (ctx) => {
-    ctx.body = articleJson(await articles.unfavoriteArticle(db, requireUser(ctx), ctx.params.slug!));
+    const user = requireUser(ctx);
+    await articles.unfavoriteArticle(db, user, ctx.params.slug!);
+    ctx.body = articleJson(await articles.getArticle(db, user, ctx.params.slug!));
   });
 
   router.get('/tags', async (ctx) => {

@@ -32,4 +32,3 @@ export const listQuery = z.object({
 
 export type CreateArticleInput = z.infer<typeof createArticleInput>;
 export type UpdateArticleInput = z.infer<typeof updateArticleInput>;
-export type ListQuery = z.infer<typeof listQuery>;

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db.js';
 import { isDeadlock, isUniqueViolation } from '../platform/db.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { renderMarkdown } from '../platform/markdown.js';
-import type { Profile } from '../profiles/profile.service.js';
+import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
 import * as repo from './article.repo.js';
 import type { ArticleFilter, ArticleListRow } from './article.repo.js';
@@ -44,12 +44,7 @@ function toSummary(row: ArticleListRow, tags: string[]): ArticleSummary {
     updatedAt: Number(row.updated_at),
     favorited: Boolean(Number(row.favorited)),
     favoritesCount: Number(row.favorites_count),
-    author: {
-      username: row.author_username,
-      bio: row.author_bio,
-      image: row.author_image,
-      following: Boolean(Number(row.following)),
-    },
+    author: toProfile({ username: row.author_username, bio: row.author_bio, image: row.author_image }, Boolean(Number(row.following))),
   };
 }
 
@@ -103,10 +98,23 @@ export async function createArticle(db: Db, author: User, input: CreateArticleIn
   return getArticle(db, author, slug);
 }
 
-async function ownedArticle(db: Db, user: User, slug: string) {
+/** The article's id, author and title, or a 404: the one "find by slug" every write starts with. */
+export async function articleIdentity(db: Db, slug: string): Promise<{ id: number; author_id: number; title: string }> {
   const article = await repo.findArticleIdentity(db, slug);
   if (!article) throw notFound('article');
+  return article;
+}
+
+async function ownedArticle(db: Db, user: User, slug: string) {
+  const article = await articleIdentity(db, slug);
   if (article.author_id !== user.id) throw forbidden('article');
+  return article;
+}
+
+/** The whole article, for its author only (the editor): 404 when unknown, 403 for anyone else. */
+export async function getOwnArticle(db: Db, user: User, slug: string): Promise<Article> {
+  const article = await getArticle(db, user, slug);
+  if (article.authorId !== user.id) throw forbidden('article');
   return article;
 }
 
@@ -136,18 +144,13 @@ export async function deleteArticle(db: Db, user: User, slug: string): Promise<v
   await repo.deleteArticle(db, article.id);
 }
 
-export async function favoriteArticle(db: Db, user: User, slug: string): Promise<Article> {
-  const article = await repo.findArticleIdentity(db, slug);
-  if (!article) throw notFound('article');
-  await repo.insertFavorite(db, user.id, article.id);
-  return getArticle(db, user, slug);
+/** Idempotent either way; callers that show the article read it afterwards. */
+export async function favoriteArticle(db: Db, user: User, slug: string): Promise<void> {
+  await repo.insertFavorite(db, user.id, (await articleIdentity(db, slug)).id);
 }
 
-export async function unfavoriteArticle(db: Db, user: User, slug: string): Promise<Article> {
-  const article = await repo.findArticleIdentity(db, slug);
-  if (!article) throw notFound('article');
-  await repo.deleteFavorite(db, user.id, article.id);
-  return getArticle(db, user, slug);
+export async function unfavoriteArticle(db: Db, user: User, slug: string): Promise<void> {
+  await repo.deleteFavorite(db, user.id, (await articleIdentity(db, slug)).id);
 }
 
 /** Tags in use, most used first; limit (default: the repo's) keeps a sidebar's query small. */

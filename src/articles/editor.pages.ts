@@ -1,7 +1,7 @@
 // HTML pages for writing: the editor (new and edit, with a server-side preview) and deleting an
 // article after a confirmation page. Same services and validation as the JSON API.
 import { Router } from '@koa/router';
-import { forbidden, type FieldErrors } from '../platform/errors.js';
+import type { FieldErrors } from '../platform/errors.js';
 import { fieldErrorsOf, formBody, userOrLogin } from '../platform/forms.js';
 import { renderMarkdown } from '../platform/markdown.js';
 import type { Renderer } from '../platform/render.js';
@@ -9,6 +9,7 @@ import { setFlash } from '../middleware/session.js';
 import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
 import { parseInput } from '../platform/validation.js';
 import { createArticleInput, updateArticleInput } from './article.schema.js';
+import { articleUrl } from './article.pages.js';
 import * as articles from './article.service.js';
 
 interface EditorForm { title: string; description: string; body: string; tags: string }
@@ -16,7 +17,6 @@ interface EditorForm { title: string; description: string; body: string; tags: s
 /** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
 export const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
-const articleUrl = (slug: string) => `/article/${encodeURIComponent(slug)}`;
 
 function readForm(ctx: AppContext): EditorForm {
   const f = formBody(ctx);
@@ -39,8 +39,7 @@ export function editorPages(deps: AppDeps, view: Renderer) {
   router.get('/editor/:slug', async (ctx) => {
     const user = userOrLogin(ctx);
     if (!user) return;
-    const article = await articles.getArticle(db, user, ctx.params.slug!);
-    if (article.authorId !== user.id) throw forbidden('article');
+    const article = await articles.getOwnArticle(db, user, ctx.params.slug!);
     renderEditor(ctx, view, { slug: article.slug, form: { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') } });
   });
 
@@ -69,8 +68,7 @@ export function editorPages(deps: AppDeps, view: Renderer) {
   router.get('/editor/:slug/delete', async (ctx) => {
     const user = userOrLogin(ctx);
     if (!user) return;
-    const article = await articles.getArticle(db, user, ctx.params.slug!);
-    if (article.authorId !== user.id) throw forbidden('article');
+    const article = await articles.getOwnArticle(db, user, ctx.params.slug!);
     view.page(ctx, 'articles/delete', { title: `Delete “${article.title}”?`, description: 'Confirm deleting an article.', article });
   });
 

@@ -9,8 +9,8 @@ import type { Renderer } from '../platform/render.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
 import { parseInput } from '../platform/validation.js';
 import { addComment, deleteComment } from './comment.service.js';
+import { articleUrl } from '../articles/article.pages.js';
 
-const articleUrl = (slug: string) => `/article/${encodeURIComponent(slug)}`;
 
 export function commentPages(deps: AppDeps, view: Renderer) {
   const { db } = deps.database;

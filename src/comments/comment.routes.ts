@@ -1,6 +1,7 @@
 // JSON API for comments on an article.
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
+import { profileJson } from '../profiles/profile.routes.js';
 import { commentInput } from '../articles/article.schema.js';
 import { notFound } from '../platform/errors.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
@@ -13,7 +14,7 @@ export function commentJson(c: Comment) {
     createdAt: new Date(c.createdAt).toISOString(),
     updatedAt: new Date(c.updatedAt).toISOString(),
     body: c.body,
-    author: { username: c.author.username, bio: c.author.bio, image: c.author.image, following: c.author.following },
+    author: profileJson(c.author),
   };
 }
 

@@ -1,8 +1,8 @@
 // The rules for comments: anyone signed in may comment; only a comment's author may delete it.
 import type { Db } from '../platform/db.js';
 import { forbidden, notFound } from '../platform/errors.js';
-import { findArticleIdentity } from '../articles/article.repo.js';
-import type { Profile } from '../profiles/profile.service.js';
+import { articleIdentity } from '../articles/article.service.js';
+import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
 import * as repo from './comment.repo.js';
 
@@ -22,15 +22,11 @@ function toComment(row: repo.CommentListRow): Comment {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     authorId: row.author_id,
-    author: { username: row.author_username, bio: row.author_bio, image: row.author_image, following: Boolean(Number(row.following)) },
+    author: toProfile({ username: row.author_username, bio: row.author_bio, image: row.author_image }, Boolean(Number(row.following))),
   };
 }
 
-async function articleId(db: Db, slug: string): Promise<number> {
-  const article = await findArticleIdentity(db, slug);
-  if (!article) throw notFound('article');
-  return article.id;
-}
+const articleId = async (db: Db, slug: string): Promise<number> => (await articleIdentity(db, slug)).id;
 
 export async function listComments(db: Db, viewer: User | undefined, slug: string): Promise<Comment[]> {
   const rows = await repo.listComments(db, await articleId(db, slug), viewer?.id ?? 0);

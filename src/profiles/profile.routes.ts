@@ -2,21 +2,26 @@
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
-import { followUser, getProfile, unfollowUser } from './profile.service.js';
+import { followUser, getProfile, unfollowUser, type Profile } from './profile.service.js';
+
+/** The contract's Profile, from an explicit allow-list of fields. */
+export function profileJson(p: Profile) {
+  return { username: p.username, bio: p.bio, image: p.image, following: p.following };
+}
 
 export function profileRoutes({ database: { db } }: AppDeps) {
   const router = new Router<RequestState>();
 
   router.get('/profiles/:username', async (ctx) => {
-    ctx.body = { profile: await getProfile(db, ctx.state.user, ctx.params.username!) };
+    ctx.body = { profile: profileJson(await getProfile(db, ctx.state.user, ctx.params.username!)) };
   });
 
   router.post('/profiles/:username/follow', async (ctx) => {
-    ctx.body = { profile: await followUser(db, requireUser(ctx), ctx.params.username!) };
+    ctx.body = { profile: profileJson(await followUser(db, requireUser(ctx), ctx.params.username!)) };
   });
 
   router.delete('/profiles/:username/follow', async (ctx) => {
-    ctx.body = { profile: await unfollowUser(db, requireUser(ctx), ctx.params.username!) };
+    ctx.body = { profile: profileJson(await unfollowUser(db, requireUser(ctx), ctx.params.username!)) };
   });
 
   return router;

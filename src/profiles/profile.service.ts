@@ -11,24 +11,31 @@ export interface Profile {
   following: boolean;
 }
 
-export async function getProfile(db: Db, viewer: User | undefined, username: string): Promise<Profile> {
+/** A profile from any row that names a user, as seen by someone who does (not) follow them. */
+export function toProfile(user: { username: string; bio: string | null; image: string | null }, following: boolean): Profile {
+  return { username: user.username, bio: user.bio, image: user.image, following };
+}
+
+async function profileRow(db: Db, username: string) {
   const row = await users.findUserByUsername(db, username);
   if (!row) throw notFound('profile');
-  const following = viewer ? await users.isFollowing(db, viewer.id, row.id) : false;
-  return { username: row.username, bio: row.bio, image: row.image, following };
+  return row;
+}
+
+export async function getProfile(db: Db, viewer: User | undefined, username: string): Promise<Profile> {
+  const row = await profileRow(db, username);
+  return toProfile(row, viewer ? await users.isFollowing(db, viewer.id, row.id) : false);
 }
 
 export async function followUser(db: Db, viewer: User, username: string): Promise<Profile> {
-  const row = await users.findUserByUsername(db, username);
-  if (!row) throw notFound('profile');
+  const row = await profileRow(db, username);
   if (row.id === viewer.id) throw invalid('profile', 'cannot follow yourself');
   await users.insertFollow(db, viewer.id, row.id);
-  return { username: row.username, bio: row.bio, image: row.image, following: true };
+  return toProfile(row, true);
 }
 
 export async function unfollowUser(db: Db, viewer: User, username: string): Promise<Profile> {
-  const row = await users.findUserByUsername(db, username);
-  if (!row) throw notFound('profile');
+  const row = await profileRow(db, username);
   await users.deleteFollow(db, viewer.id, row.id);
-  return { username: row.username, bio: row.bio, image: row.image, following: false };
+  return toProfile(row, false);
 }
