@@ -43,10 +43,6 @@ export function resetSite(db: Db): Promise<void> {
   return deleteSite(db);
 }
 
-async function isEmpty(db: Db): Promise<boolean> {
-  return !(await hasUsers(db));
-}
-
 function uuidFrom(rnd: Random): string {
   const hex = Array.from({ length: 32 }, () => rnd.int(0, 15).toString(16)).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
@@ -61,7 +57,7 @@ async function inBatches<T>(db: Db, rows: T[], insert: (trx: Db, batch: T[]) => 
 }
 
 export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
-  if (!(await isEmpty(db))) throw new Error('the database already has users: seed an empty site, or pass --reset');
+  if (await hasUsers(db)) throw new Error('the database already has users: seed an empty site, or pass --reset');
   const rnd = seededRandom(opts.seed);
   const progress = opts.onProgress ?? (() => undefined);
   const passwordHash = await hashPassword(opts.password);

@@ -9,7 +9,7 @@ export const escapeXml = (s: string) =>
 const INK = 'currentColor';
 const ACCENT = '#3b82c4';
 const PALETTE = ['#3b82c4', '#e0893a', '#4caf7a', '#c94f6d', '#8a6cc7', '#c9b13b', '#4fb3bf', '#888888'];
-const STATUS_COLOURS: Record<string, string> = { '1xx': '#888888', '2xx': '#4caf7a', '3xx': '#3b82c4', '4xx': '#e0893a', '5xx': '#c94f6d' };
+export const STATUS_COLOURS: Record<string, string> = { '1xx': '#888888', '2xx': '#4caf7a', '3xx': '#3b82c4', '4xx': '#e0893a', '5xx': '#c94f6d' };
 
 const num = (n: number) => (Math.round(n * 10) / 10).toString();
 const shortCount = (n: number) => (n >= 1e6 ? `${num(n / 1e6)}M` : n >= 1e4 ? `${num(n / 1e3)}k` : String(Math.round(n)));
@@ -121,5 +121,3 @@ export function donutChart(parts: Series, opts: { title: string; size?: number; 
   });
   return svg(opts.title, size + legendW, Math.max(size, parts.length * 22 + 16), body);
 }
-
-export const statusColours = STATUS_COLOURS;

@@ -1,6 +1,6 @@
 // The figures behind /admin/stats: the chosen period, the analysis of every access log in
 // LOG_DIR over it, and the charts drawn from that analysis. Knows nothing of HTTP.
-import { barChart, columnChart, donutChart, statusColours, type Series } from './charts.js';
+import { barChart, columnChart, donutChart, STATUS_COLOURS, type Series } from './charts.js';
 import { analyzeLogFiles, listAccessLogs, type LogSummary } from './log-analysis.js';
 
 const MINUTE = 60_000;
@@ -59,7 +59,7 @@ export async function statsForPeriod(logDir: string, period: ChosenPeriod): Prom
   const summary = await analyzeLogFiles(files, { since: period.since, until: period.until }, 10);
   const charts = {
     requests: columnChart(bucketSeries(summary.perMinute.series, period.since, period.until), { title: `Requests over the ${period.label}` }),
-    status: donutChart(Object.entries(summary.statusClasses), { title: 'Status mix', colours: statusColours }),
+    status: donutChart(Object.entries(summary.statusClasses), { title: 'Status mix', colours: STATUS_COLOURS }),
     articles: barChart(summary.topArticles, { title: 'Top articles' }),
     browsers: barChart(summary.browsers.slice(0, 8), { title: 'Browser share (people)', total: summary.people }),
   };

@@ -22,8 +22,4 @@ export class TopCounter {
   top(n: number): Array<[string, number]> {
     return [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
-
-  get size(): number {
-    return this.counts.size;
-  }
 }

@@ -18,24 +18,18 @@ export interface LoginLimiter {
   reset(ip: string, email: string): Promise<void>;
 }
 
-// One limiter per app (per deps), so the API and the pages share one counter.
-const limiters = new WeakMap<object, LoginLimiter>();
-
+/** The API and the pages share one count because it lives in Redis or the database, not here. */
 export function loginLimiter(deps: Pick<AppDeps, 'config' | 'redis' | 'database'>): LoginLimiter {
-  const existing = limiters.get(deps);
-  if (existing) return existing;
   const { config, redis, database } = deps;
   const counter: WindowCounter = redis ? redisWindowCounter(redis, `${config.REDIS_PREFIX}login:`) : databaseWindowCounter(database, 'login:');
   const windowMs = config.LOGIN_WINDOW_SECONDS * 1000;
   // Hashed: keys stay short and a look at Redis shows no email addresses.
   const keyOf = (ip: string, email: string) => createHash('sha256').update(`${ip}\n${email.trim().toLowerCase()}`).digest('base64url');
-  const limiter: LoginLimiter = {
+  return {
     async attempt(ip, email) {
       const { count, resetInMs } = await counter.hit(keyOf(ip, email), windowMs);
       return { allowed: count <= config.LOGIN_MAX_ATTEMPTS, retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)) };
     },
     reset: (ip, email) => counter.reset(keyOf(ip, email)),
   };
-  limiters.set(deps, limiter);
-  return limiter;
 }

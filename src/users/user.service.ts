@@ -43,9 +43,9 @@ async function assertAvailable(db: Db, fields: { username?: string; email?: stri
 
 /** Two writers can pass the availability check at once; the unique index decides, and we say which field. */
 async function explainUniqueViolation(db: Db, err: unknown, fields: { username?: string; email?: string }, selfId?: number): Promise<never> {
-  if (isUniqueViolation(err)) await assertAvailable(db, fields, selfId);
-  if (isUniqueViolation(err)) throw conflict(fields.username !== undefined ? 'username' : 'email');
-  throw err;
+  if (!isUniqueViolation(err)) throw err;
+  await assertAvailable(db, fields, selfId);
+  throw conflict(fields.username !== undefined ? 'username' : 'email');
 }
 
 export async function registerUser(db: Db, input: RegisterInput): Promise<User> {
