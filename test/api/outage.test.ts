@@ -6,27 +6,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { apiClient } from '../support/client.js';
-import { MYSQL_ADMIN_URL, createMysqlDatabase, needService } from '../support/services.js';
+import { MYSQL_ADMIN_URL, createMysqlDatabase, freePort, needService } from '../support/services.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { assertError, uniq } from './harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A port nothing listens on (just now): listen on 0, note the port, close. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 interface Www {
   child: ChildProcess;
   stderr: () => string;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createMysqlDatabase, REDIS_TEST_URL } from '../support/services.js';
-import { freePort } from '../nginx/nginx-harness.js';
+import { freePort } from '../support/services.js';
 
 const exec = promisify(execFile);
 export const root = path.resolve(import.meta.dirname, '../..');

@@ -6,26 +6,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { parseAccessLine } from '../../src/stats/access-line.js';
+import { freePort } from '../support/services.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const pm2Bin = path.join(root, 'node_modules/pm2/bin/pm2');
 const SPREAD_MS = 6_000;
 const REQUESTS = 1500;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Compiles src/ into dir/dist, with the project's node_modules, views and public files beside it. */
 async function buildInto(dir: string): Promise<void> {

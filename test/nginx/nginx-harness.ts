@@ -3,13 +3,12 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../../src/platform/nginx-config.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { needService, portAnswers } from '../support/services.js';
+import { freePort, portAnswers, serviceMissing } from '../support/services.js';
 
 const run = promisify(execFile);
 
@@ -17,19 +16,7 @@ export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/loca
 
 /** A skip reason when nginx is missing (a failure under CI=true, like the other real services). */
 export function needNginx(): string | undefined {
-  if (NGINX_BIN) return undefined;
-  const message = 'nginx is not installed (apt-get install -y nginx)';
-  if (process.env.CI === 'true') throw new Error(`${message} (CI=true: a missing service is a failure)`);
-  process.stderr.write(`\n!!! SKIPPING: ${message}.\n\n`);
-  return message;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return NGINX_BIN ? undefined : serviceMissing('nginx is not installed (apt-get install -y nginx)');
 }
 
 /** A temp prefix nginx can use while running as root (workers run as nobody and must traverse it). */
@@ -159,13 +146,4 @@ export async function spread(url: string, total: number, opts: { concurrency?: n
   await Promise.all(Array.from({ length: opts.concurrency ?? 10 }, worker));
   agent.destroy();
   return { byInstance, failures };
-}
-
-/** needService for the databases plus nginx, in one call. */
-export async function needAll(...services: Array<[string, string]>): Promise<string | undefined> {
-  for (const [name, url] of services) {
-    const reason = await needService(name, url);
-    if (reason) return reason;
-  }
-  return needNginx();
 }

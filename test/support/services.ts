@@ -7,6 +7,15 @@ import { createConnection } from 'mysql2/promise';
 export const MYSQL_ADMIN_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** A port that was free a moment ago, for a server a test starts as a separate program. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -18,16 +27,20 @@ export function portAnswers(host: string, port: number, timeoutMs = 1000): Promi
 }
 
 /**
- * Returns undefined when the service answers, or a skip reason. Under CI=true a missing
- * service throws instead, so the run fails rather than silently testing less.
+ * Something a suite needs is missing: returns the skip reason, said loudly on a laptop. Under
+ * CI=true it throws instead, so the run fails rather than silently testing less.
  */
+export function serviceMissing(message: string): string {
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true: a missing service is a failure)`);
+  process.stderr.write(`\n!!! SKIPPING: ${message}.\n\n`);
+  return message;
+}
+
+/** Undefined when the service answers at url, else the skip reason (see serviceMissing). */
 export async function needService(name: string, url: string): Promise<string | undefined> {
   const u = new URL(url);
   if (await portAnswers(u.hostname, Number(u.port))) return undefined;
-  const message = `${name} is not answering at ${u.host}`;
-  if (process.env.CI === 'true') throw new Error(`${message} (CI=true: a missing service is a failure)`);
-  process.stderr.write(`\n!!! SKIPPING: ${message}. Start it to run these tests.\n\n`);
-  return message;
+  return serviceMissing(`${name} is not answering at ${u.host}; start it to run these tests`);
 }
 
 /** Creates a fresh, uniquely named database and returns its URL and a drop function. */
