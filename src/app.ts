@@ -1,16 +1,19 @@
-// createApp(deps): the whole Koa onion, in order. Listening happens in bin/www.ts only, so tests
-// can mount app.callback() on port 0.
+// createApp(deps): the whole Koa onion, in order. createRequestHandler(deps): what servers mount —
+// the onion, with fresh cache hits answered ahead of it. Listening happens in bin/www.ts only, so
+// tests can mount the handler on port 0.
+import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { apiCors, apiRouter } from './api.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { forwardedHeaders } from './middleware/forwarded.js';
+import { forwardedHeaders, proxyCheck } from './middleware/forwarded.js';
 import { requestId } from './middleware/request-id.js';
 import { health } from './middleware/health.js';
 import { servedBy } from './middleware/served-by.js';
 import { accessLog, accessLogSink } from './middleware/access-log.js';
 import { serverTiming, timedLayers } from './middleware/server-timing.js';
-import { responseCache } from './middleware/cache.js';
+import { responseCache, type ResponseCache } from './middleware/cache.js';
+import { answerHitsEarly } from './platform/fast-hits.js';
 import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
 import compress from 'koa-compress';
@@ -24,7 +27,22 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { cookieKeys, currentUser, sessions } from './middleware/session.js';
 import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from './platform/render.js';
 
-export function createApp(deps: AppDeps): Koa<RequestState> {
+/** The response cache both the onion and the early hits read (undefined with CACHE=off). */
+function createCache(deps: AppDeps): ResponseCache | undefined {
+  const { config, logger } = deps;
+  if (!config.CACHE) return undefined;
+  return responseCache({ generation: generationStore(deps), maxBytes: config.CACHE_MAX_MB * 1024 * 1024, logger, compress: config.COMPRESS });
+}
+
+/** The server's request listener. With SERVER_TIMING on every request goes through the onion, so its timings cover every layer. */
+export function createRequestHandler(deps: AppDeps): RequestListener {
+  const cache = createCache(deps);
+  const koa = createApp(deps, cache).callback();
+  if (!cache || deps.config.SERVER_TIMING) return koa;
+  return answerHitsEarly({ cache, trusted: proxyCheck(deps.config.TRUST_PROXY), accessLog: accessLogSink(deps.config) }, koa);
+}
+
+export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<RequestState> {
   const { config, logger } = deps;
   const app = new Koa<RequestState>({ proxy: config.TRUST_PROXY.length > 0 });
   app.silent = true; // errors are logged by errorHandler, with the request id
@@ -60,7 +78,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     conditionalGet(),
     etag(),
     // Render-once cache of anonymous GETs; every write bumps a generation all workers read (CACHE=off to measure without).
-    ...(config.CACHE ? [responseCache({ generation: generationStore(deps), maxBytes: config.CACHE_MAX_MB * 1024 * 1024, logger })] : []),
+    ...(cache ? [cache.middleware] : []),
     // JSON and form bodies, limited to BODY_LIMIT (413 above it, 400 on malformed JSON).
     bodyParser({ jsonLimit: config.bodyLimitBytes, formLimit: config.bodyLimitBytes, enableTypes: ['json', 'form'] }),
     // The RealWorld API.

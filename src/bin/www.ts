@@ -3,7 +3,7 @@
 // sockets, close the database and Redis, exit 0 — all within SHUTDOWN_TIMEOUT_MS, which pm2's
 // kill_timeout (deploy/ecosystem.config.cjs) exceeds.
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../app.js';
+import { createRequestHandler } from '../app.js';
 import { BootError, closeServices, openServices } from '../boot.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDrainableServer } from '../platform/drain.js';
@@ -35,8 +35,7 @@ export async function main(): Promise<void> {
   });
   logger.debug(phase('database'), 'boot');
 
-  const app = createApp(deps);
-  const { server, drain } = createDrainableServer(app.callback());
+  const { server, drain } = createDrainableServer(createRequestHandler(deps));
   // Longer than nginx's upstream keepalive_timeout (60 s), so nginx closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -1,6 +1,7 @@
 // One line per request in Apache "combined" format plus the response time in ms, written when the
 // response is done — finished, failed or aborted by the client — so goaccess, awstats and
 // `quire logs` can read it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Next } from 'koa';
 import type { Config } from '../config.js';
 import { logFileOptions, openLogFile } from '../platform/log-files.js';
@@ -44,29 +45,37 @@ export function formatAccessLine(e: AccessEntry): string {
 
 export type AccessLogSink = (line: string) => void;
 
+/**
+ * Writes req's line once res is done: finished, failed, or aborted by the client. ip is the client as
+ * Koa's ctx.ip sees it; length is the body's, for responses whose headers went out raw (not readable back).
+ */
+export function logWhenClosed(sink: AccessLogSink, req: IncomingMessage, res: ServerResponse, ip: string, length?: number): void {
+  const started = performance.now();
+  const time = new Date();
+  // Read now: later layers may rewrite req.url.
+  const { method = 'GET', url = '/' } = req;
+  // 'close' fires once for every response: after 'finish', or when the client goes away first.
+  res.once('close', () => {
+    const bytes = length ?? Number(res.getHeader('content-length'));
+    sink(formatAccessLine({
+      ip,
+      time,
+      method,
+      url,
+      httpVersion: req.httpVersion,
+      status: res.writableFinished ? res.statusCode : CLIENT_CLOSED,
+      bytes: Number.isFinite(bytes) && method !== 'HEAD' && res.statusCode !== 304 ? bytes : undefined,
+      referrer: req.headers.referer ?? '',
+      userAgent: req.headers['user-agent'] ?? '',
+      durationMs: performance.now() - started,
+    }));
+  });
+}
+
 export function accessLog(sink: AccessLogSink) {
   return async function accessLog(ctx: AppContext, next: Next) {
-    const started = performance.now();
-    const time = new Date();
-    // Read now: later layers may rewrite ctx.url, and ctx.ip is already the client behind a trusted proxy.
-    const { ip, method, originalUrl } = ctx;
-    const res = ctx.res;
-    // 'close' fires once for every response: after 'finish', or when the client goes away first.
-    res.once('close', () => {
-      const length = Number(res.getHeader('content-length'));
-      sink(formatAccessLine({
-        ip,
-        time,
-        method,
-        url: originalUrl,
-        httpVersion: ctx.req.httpVersion,
-        status: res.writableFinished ? res.statusCode : CLIENT_CLOSED,
-        bytes: Number.isFinite(length) && method !== 'HEAD' && res.statusCode !== 304 ? length : undefined,
-        referrer: ctx.get('Referer'),
-        userAgent: ctx.get('User-Agent'),
-        durationMs: performance.now() - started,
-      }));
-    });
+    // ctx.ip is already the client behind a trusted proxy.
+    logWhenClosed(sink, ctx.req, ctx.res, ctx.ip);
     await next();
   };
 }

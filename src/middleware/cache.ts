@@ -3,6 +3,9 @@
 // change content) bumps the shared write generation before it runs and, unless it was refused with a
 // 4xx, after it; an entry is served only while the generation it was rendered at is still current.
 // A write acknowledged by one worker is therefore seen by the next request to any worker.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import compressible from 'compressible';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
 import type { Logger } from '../platform/logger.js';
@@ -27,14 +30,41 @@ export const cacheablePaths: RegExp[] = [
 
 // Per-request or per-connection headers, never replayed from the cache.
 const notReplayed = new Set(['content-length', 'etag', 'date', 'x-request-id', 'x-response-time', 'server-timing', 'x-cache', 'connection', 'keep-alive', 'transfer-encoding']);
+// Also set per response when a hit is answered before Koa (fast-hits.ts).
+const notResent = new Set([...notReplayed, 'content-type', 'content-encoding', 'set-cookie']);
 
 export interface ResponseCacheOptions {
   generation: GenerationStore;
   maxBytes: number;
   logger: Logger;
+  /** Keep a gzipped copy of each compressible entry (COMPRESS on), as koa-compress would send it. */
+  compress: boolean;
+}
+
+export interface ResponseCache {
+  lru: ResponseLru;
+  generation: GenerationStore;
+  middleware: ReturnType<typeof cacheMiddleware>;
+}
+
+/**
+ * What a cached response varies by: scheme and host (feeds and the sitemap build absolute links from
+ * them, through a trusted proxy's X-Forwarded-*, so a forged Host can only ever fill its own entry),
+ * the URL, and the Accept and Origin headers. `trusted` says whether X-Forwarded-* may be read: inside
+ * Koa, forwarded-headers has already dropped them from anyone but a trusted proxy.
+ */
+export function cacheKey(req: IncomingMessage, trusted: boolean): string {
+  const h = req.headers;
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const forwarded = trusted ? `${h['x-forwarded-proto'] ?? ''}\n${h['x-forwarded-host'] ?? ''}` : '\n';
+  return `${scheme}\n${forwarded}\n${h.host ?? ''}\n${req.url}\n${h.accept ?? ''}\n${h.origin ?? ''}`;
 }
 
 /** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
+export function hasCredentials(req: IncomingMessage): boolean {
+  return req.headers.authorization !== undefined || req.headers.cookie !== undefined;
+}
+
 function isAnonymous(ctx: AppContext): boolean {
   return !ctx.get('Authorization') && !ctx.get('Cookie');
 }
@@ -45,7 +75,7 @@ function isWrite(method: string): boolean {
 
 /** Freezes ctx.body into bytes (the response is then sent from them) and describes it for the cache, with the headers set
  * below the cache layer; undefined when not storable. */
-function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>): CachedResponse | undefined {
+function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>, compress: boolean): CachedResponse | undefined {
   if (ctx.status !== 200 || ctx.response.get('Set-Cookie')) return undefined;
   const body: unknown = ctx.body;
   let bytes: Buffer;
@@ -63,7 +93,22 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
     // Headers the outer layers set (security headers, request id) are set again on a hit anyway.
     if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
-  return { generation, type, headers, body: bytes, etag };
+  const gzip = compress && bytes.length >= 1024 && compressible(type) ? gzipSync(bytes) : undefined;
+  return { generation, type, headers, body: bytes, gzip, etag };
+}
+
+/** Once a response built from entry has gone out whole, with 200, keeps the headers it went out with, for fast-hits.ts. */
+function rememberSent(entry: CachedResponse, res: ServerResponse): void {
+  if (entry.sent) return;
+  res.once('finish', () => {
+    if (entry.sent || res.statusCode !== 200) return;
+    const sent: string[] = [];
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (notResent.has(name) || value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) sent.push(name, String(one));
+    }
+    entry.sent = sent;
+  });
 }
 
 function replay(ctx: AppContext, entry: CachedResponse): void {
@@ -73,11 +118,16 @@ function replay(ctx: AppContext, entry: CachedResponse): void {
   ctx.type = entry.type;
   ctx.etag = entry.etag;
   ctx.set('X-Cache', 'HIT');
+  rememberSent(entry, ctx.res);
 }
 
-export function responseCache(opts: ResponseCacheOptions) {
-  const { generation, logger } = opts;
+export function responseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxBytes);
+  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, opts) };
+}
+
+function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
+  const { generation, logger } = opts;
   // Addresses whose route opted in with ctx.state.cacheable: looked up from their second request on.
   const optedIn = new Set<string>();
   // Renders in progress, by key and generation: a burst of misses renders once, the rest wait for it.
@@ -101,9 +151,7 @@ export function responseCache(opts: ResponseCacheOptions) {
     }
     if (ctx.method === 'OPTIONS' || !isAnonymous(ctx)) return next();
 
-    // Scheme and host are in the key: feeds and the sitemap build absolute links from them (through a
-    // trusted proxy's X-Forwarded-*), so a forged Host can only ever fill its own entry.
-    const key = `${ctx.protocol}://${ctx.host}${ctx.url}\n${ctx.get('Accept')}\n${ctx.get('Origin')}`;
+    const key = cacheKey(ctx.req, true);
     if (!cacheablePaths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
       await next();
       if (ctx.state.cacheable === true && optedIn.size < 10_000) optedIn.add(key);
@@ -136,7 +184,7 @@ export function responseCache(opts: ResponseCacheOptions) {
     try {
       const outer = { ...ctx.response.headers };
       await next();
-      if (ctx.state.cacheable !== false) entry = capture(ctx, current, outer);
+      if (ctx.state.cacheable !== false) entry = capture(ctx, current, outer, opts.compress);
     } finally {
       rendering.delete(renderKey);
       settle(entry);
@@ -144,6 +192,7 @@ export function responseCache(opts: ResponseCacheOptions) {
     if (entry) {
       lru.set(key, entry);
       ctx.set('X-Cache', 'MISS');
+      rememberSent(entry, ctx.res);
     }
   };
 }

@@ -8,11 +8,15 @@ import type { AppContext } from '../platform/state.js';
 
 const sane = /^[\w.:-]{1,128}$/;
 
+/** A trusted proxy's id when it is sane, else a new one. */
+export function chooseRequestId(incoming: string | undefined): string {
+  return incoming && sane.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestId() {
   return async function requestId(ctx: AppContext, next: Next) {
     // Only a proxy's id arrives here (nginx's $request_id ties its log to ours); a client's could forge or collide.
-    const incoming = ctx.get('X-Request-Id');
-    ctx.state.requestId = sane.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = chooseRequestId(ctx.get('X-Request-Id'));
     ctx.set('X-Request-Id', ctx.state.requestId);
     await runWithRequestId(ctx.state.requestId, next);
   };

@@ -3,7 +3,7 @@
 // the database). An entry is served only while the generation it was rendered at is current.
 import { createHash } from 'node:crypto';
 import { generationQueries } from './cache.repo.js';
-import type { Db } from './db.js';
+import type { DatabaseHandle } from './db.js';
 import type { Redis } from './redis.js';
 
 export interface CachedResponse {
@@ -12,8 +12,18 @@ export interface CachedResponse {
   type: string;
   headers: Record<string, string>;
   body: Buffer;
+  /** The body gzipped once, when it is worth compressing (COMPRESS on, compressible type, 1 KB or more). */
+  gzip?: Buffer;
   etag: string;
+  /**
+   * Every header the finished response carried, outer layers' included, less the per-request ones
+   * (date, request id, length, encoding, ETag): set once a response built from this entry has been
+   * sent with status 200. Only then can a hit be answered before Koa (see fast-hits.ts).
+   */
+  sent?: string[];
 }
+
+const sizeOf = (entry: CachedResponse) => entry.body.length + (entry.gzip?.length ?? 0);
 
 /** Least recently used first out, by total body bytes. */
 export class ResponseLru {
@@ -37,13 +47,13 @@ export class ResponseLru {
   set(key: string, entry: CachedResponse): void {
     this.delete(key);
     // One huge response must not flush everything else.
-    if (entry.body.length > this.maxBytes / 8) return;
+    if (sizeOf(entry) > this.maxBytes / 8) return;
     this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    this.bytes += sizeOf(entry);
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= old.body.length;
+      this.bytes -= sizeOf(old);
     }
   }
 
@@ -51,7 +61,7 @@ export class ResponseLru {
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
-      this.bytes -= old.body.length;
+      this.bytes -= sizeOf(old);
     }
   }
 
@@ -71,6 +81,8 @@ export interface GenerationStore {
   readonly kind: 'redis' | 'database';
   /** The current write generation: read fresh, never older than the call. */
   read(): Promise<string>;
+  /** The same, synchronously, where the store can (SQLite). */
+  readNow?: () => string;
   /** Called before and after every write: every entry rendered earlier becomes stale. */
   bump(): Promise<void>;
 }
@@ -83,13 +95,13 @@ export function redisGeneration(redis: Redis, key: string): GenerationStore {
   };
 }
 
-export function databaseGeneration(db: Db): GenerationStore {
-  const queries = generationQueries(db);
-  return { kind: 'database', read: coalesceReads(queries.read), bump: queries.bump };
+export function databaseGeneration(database: Pick<DatabaseHandle, 'db' | 'sqlite'>): GenerationStore {
+  const queries = generationQueries(database);
+  return { kind: 'database', read: coalesceReads(queries.read), readNow: queries.readNow, bump: queries.bump };
 }
 
-export function generationStore(deps: { redis?: Redis; database: { db: Db }; config: { REDIS_PREFIX: string } }): GenerationStore {
-  return deps.redis ? redisGeneration(deps.redis, `${deps.config.REDIS_PREFIX}cache:generation`) : databaseGeneration(deps.database.db);
+export function generationStore(deps: { redis?: Redis; database: Pick<DatabaseHandle, 'db' | 'sqlite'>; config: { REDIS_PREFIX: string } }): GenerationStore {
+  return deps.redis ? redisGeneration(deps.redis, `${deps.config.REDIS_PREFIX}cache:generation`) : databaseGeneration(deps.database);
 }
 
 /**

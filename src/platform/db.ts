@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Where the data lives, with any password masked: safe to print. */
   label: string;
+  /** SQLite only: the raw handle, for the one hot read (the cache generation) that cannot afford Kysely's promise round. */
+  sqlite?: SQLite.Database;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -63,6 +65,7 @@ function openSqlite(file: string): DatabaseHandle {
     db,
     dialect: 'sqlite',
     label: `sqlite:${file}`,
+    sqlite,
     ping: async () => { await sql`select 1`.execute(db); },
     close: () => db.destroy(),
   };

@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/app.js';
+import { createRequestHandler } from '../../src/app.js';
 import { closeServices, openServices } from '../../src/boot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -33,7 +33,7 @@ export async function startTestServer(dialect: TestDialect, env: Record<string, 
     ...env,
   });
   const deps = await openServices(config, createLogger(config.LOG_LEVEL));
-  const server = http.createServer(createApp(deps).callback());
+  const server = http.createServer(createRequestHandler(deps));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
