@@ -1,6 +1,6 @@
 // All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
 // and fetch tags for a whole page in one query (no N+1).
-import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { MysqlAdapter, sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Db } from '../platform/db.js';
 import type { Database } from '../platform/db.types.js';
 import type { ArticleTable } from './article.table.js';
@@ -145,20 +145,56 @@ export async function updateArticle(db: Db, id: number, changes: Updateable<Arti
   await db.updateTable('articles').set(changes).where('id', '=', id).execute();
 }
 
-/** Tags of a new article. No delete first: on MySQL its gap lock deadlocks concurrent creates. */
+/**
+ * Moves tag_counts by delta for each tag. Rows are touched in one sorted order by every writer, so
+ * two articles written at once with the same tags queue on them rather than deadlock. Counts that
+ * reach 0 stay (a tag used again reuses its row); readers skip them.
+ */
+async function countTags(db: Db, tags: string[], delta: 1 | -1): Promise<void> {
+  if (tags.length === 0) return;
+  const sorted = [...new Set(tags)].sort();
+  if (delta < 0) {
+    await db.updateTable('tag_counts').set({ articles: sql`articles - 1` }).where('tag', 'in', sorted).execute();
+    return;
+  }
+  const insert = db.insertInto('tag_counts').values(sorted.map((tag) => ({ tag, articles: 1 })));
+  await (db.getExecutor().adapter instanceof MysqlAdapter
+    ? insert.onDuplicateKeyUpdate({ articles: sql`articles + 1` })
+    : insert.onConflict((oc) => oc.column('tag').doUpdateSet({ articles: sql`articles + 1` }))).execute();
+}
+
+async function tagsOf(db: Db, articleId: number): Promise<string[]> {
+  return (await db.selectFrom('article_tags').select('tag').where('article_id', '=', articleId).execute()).map((r) => r.tag);
+}
+
+/** Tags of a new article. No delete first: on MySQL its gap lock deadlocks concurrent creates. Run in the article's transaction. */
 export async function insertTags(db: Db, articleId: number, tags: string[]): Promise<void> {
   if (tags.length > 0) {
     await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag }))).execute();
+    await countTags(db, tags, 1);
   }
 }
 
+/** Run in the article's transaction. */
 export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
+  const old = await tagsOf(db, articleId);
   await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  await countTags(db, old, -1);
   await insertTags(db, articleId, tags);
 }
 
+/** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts. Run in a transaction. */
 export async function deleteArticle(db: Db, id: number): Promise<void> {
+  await countTags(db, await tagsOf(db, id), -1);
   await db.deleteFrom('articles').where('id', '=', id).execute();
+}
+
+/** Sets tag_counts from article_tags, for writers that fill article_tags in bulk (the seeder). */
+export async function recountTags(db: Db): Promise<void> {
+  await db.deleteFrom('tag_counts').execute();
+  await db.insertInto('tag_counts').columns(['tag', 'articles'])
+    .expression(db.selectFrom('article_tags').select((eb) => ['tag', eb.fn.countAll<number>().as('articles')]).groupBy('tag'))
+    .execute();
 }
 
 export async function insertFavorite(db: Db, userId: number, articleId: number): Promise<void> {
@@ -172,8 +208,8 @@ export async function deleteFavorite(db: Db, userId: number, articleId: number):
 
 /** Tags that still belong to at least one article, most used first. */
 export async function listTags(db: Db, limit = 1000): Promise<string[]> {
-  const rows = await db.selectFrom('article_tags').select('tag')
-    .groupBy('tag').orderBy(sql`count(*)`, 'desc').orderBy('tag').limit(limit).execute();
+  const rows = await db.selectFrom('tag_counts').select('tag').where('articles', '>', 0)
+    .orderBy('articles', 'desc').orderBy('tag').limit(limit).execute();
   return rows.map((r) => r.tag);
 }
 

@@ -141,7 +141,7 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
 
 export async function deleteArticle(db: Db, user: User, slug: string): Promise<void> {
   const article = await ownedArticle(db, user, slug);
-  await repo.deleteArticle(db, article.id);
+  await db.transaction().execute((trx) => repo.deleteArticle(trx, article.id));
 }
 
 /** Idempotent either way; callers that show the article read it afterwards. */

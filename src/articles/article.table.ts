@@ -1,4 +1,4 @@
-// Row shapes of the articles, article_tags and favorites tables.
+// Row shapes of the articles, article_tags, tag_counts and favorites tables.
 import type { Generated, Selectable } from 'kysely';
 
 export interface ArticleTable {
@@ -18,6 +18,12 @@ export type ArticleRow = Selectable<ArticleTable>;
 export interface ArticleTagTable {
   article_id: number;
   tag: string;
+}
+
+/** How many articles carry a tag: written with article_tags, read for the popular tags. */
+export interface TagCountTable {
+  tag: string;
+  articles: number;
 }
 
 export interface FavoriteTable {

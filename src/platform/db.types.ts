@@ -1,6 +1,6 @@
 // The database as Kysely sees it: one interface per table, gathered here.
 import type { UserTable, FollowTable } from '../users/user.table.js';
-import type { ArticleTable, ArticleTagTable, FavoriteTable } from '../articles/article.table.js';
+import type { ArticleTable, ArticleTagTable, FavoriteTable, TagCountTable } from '../articles/article.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 
 export interface SessionTable {
@@ -25,6 +25,7 @@ export interface Database {
   follows: FollowTable;
   articles: ArticleTable;
   article_tags: ArticleTagTable;
+  tag_counts: TagCountTable;
   favorites: FavoriteTable;
   comments: CommentTable;
   sessions: SessionTable;

@@ -14,7 +14,7 @@ export async function insertRows<T extends SeededTable>(db: Db, table: T, rows: 
 
 /** Deletes every user and everything they wrote, children first. */
 export async function deleteSite(db: Db): Promise<void> {
-  for (const table of ['comments', 'favorites', 'article_tags', 'articles', 'follows', 'sessions', 'users'] as const) {
+  for (const table of ['comments', 'favorites', 'article_tags', 'tag_counts', 'articles', 'follows', 'sessions', 'users'] as const) {
     await db.deleteFrom(table).execute();
   }
 }

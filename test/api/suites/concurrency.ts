@@ -61,6 +61,30 @@ export function concurrencyContract(s: Suite): void {
       assert.equal((await s.api.get(`/articles?author=${author.username}`)).body.articlesCount, 10);
     });
 
+    test('when articles sharing tags are created, retagged and deleted at once, then tag_counts equals a count of article_tags', async () => {
+      const writers = await seedUsers(s, 4, 'tagger');
+      const tag = (n: number) => `${s.dialect}-shared-${n}`;
+      const created = await Promise.all(Array.from({ length: 12 }, (_, i) => s.api.post('/articles', {
+        article: { title: uniq('Tagged '), description: 'd', body: 'b', tagList: [tag(i % 3), tag((i + 1) % 3), tag(9)].reverse() },
+      }, writers[i % 4]!.token)));
+      assert.deepEqual(created.map((r) => r.status), Array(12).fill(201));
+      const changes = await Promise.all(created.map((r, i) => {
+        const { slug } = r.body.article as { slug: string };
+        const token = writers[i % 4]!.token;
+        if (i % 3 === 0) return s.api.del(`/articles/${slug}`, token);
+        return s.api.put(`/articles/${slug}`, { article: { tagList: i % 3 === 1 ? [tag(4)] : [tag(0), tag(4), tag(5)] } }, token);
+      }));
+      changes.forEach((r, i) => assert.equal(r.status, i % 3 === 0 ? 204 : 200, r.text));
+      const { db } = s.server.deps.database;
+      const truth = await db.selectFrom('article_tags').select((eb) => ['tag', eb.fn.countAll<number>().as('n')]).groupBy('tag').execute();
+      const counted = await db.selectFrom('tag_counts').select(['tag', 'articles']).where('articles', '>', 0).execute();
+      const asMap = (rows: { tag: string; n: number | string }[]) => Object.fromEntries(rows.map((r) => [r.tag, Number(r.n)]).sort());
+      assert.deepEqual(asMap(counted.map((r) => ({ tag: r.tag, n: r.articles }))), asMap(truth));
+      assert.equal(asMap(truth)[tag(4)], 8, 'eight retagged articles carry the new tag');
+      const listed: string[] = (await s.api.get('/tags')).body.tags;
+      assert.ok(listed.indexOf(tag(4)) < listed.indexOf(tag(5)), 'the more used tag is listed first');
+    });
+
     test('when 20 users follow one author twice at once, then there are 20 follow rows and no errors', async () => {
       const star = await registerUser(s.api);
       const fans = await seedUsers(s, 20, 'follower');
