@@ -1,6 +1,7 @@
 // All SQL about comments.
 import type { Insertable } from 'kysely';
 import type { Db } from '../platform/db.js';
+import { prepared } from '../platform/prepared.js';
 import type { CommentTable } from './comment.table.js';
 
 export interface CommentListRow {
@@ -16,7 +17,7 @@ export interface CommentListRow {
   following: number;
 }
 
-export async function listComments(db: Db, articleId: number, viewerId: number, onlyId?: number): Promise<CommentListRow[]> {
+const listQuery = prepared((db, a: { articleId: number; viewerId: number; onlyId?: number }) => {
   let qb = db.selectFrom('comments')
     .innerJoin('users as author', 'author.id', 'comments.author_id')
     .select((eb) => [
@@ -24,12 +25,16 @@ export async function listComments(db: Db, articleId: number, viewerId: number, 
       'comments.created_at', 'comments.updated_at',
       'author.username as author_username', 'author.bio as author_bio', 'author.image as author_image',
       eb.exists(eb.selectFrom('follows').select('follows.follower_id')
-        .whereRef('follows.followed_id', '=', 'comments.author_id').where('follows.follower_id', '=', viewerId))
+        .whereRef('follows.followed_id', '=', 'comments.author_id').where('follows.follower_id', '=', a.viewerId))
         .as('following'),
     ])
-    .where('comments.article_id', '=', articleId);
-  if (onlyId !== undefined) qb = qb.where('comments.id', '=', onlyId);
-  const rows = await qb.orderBy('comments.id', 'asc').execute();
+    .where('comments.article_id', '=', a.articleId);
+  if (a.onlyId !== undefined) qb = qb.where('comments.id', '=', a.onlyId);
+  return qb.orderBy('comments.id', 'asc');
+});
+
+export async function listComments(db: Db, articleId: number, viewerId: number, onlyId?: number): Promise<CommentListRow[]> {
+  const { rows } = await listQuery(db, { articleId, viewerId, onlyId });
   return rows as unknown as CommentListRow[];
 }
 

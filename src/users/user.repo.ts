@@ -1,14 +1,19 @@
 // All SQL about users and follows.
 import type { Db } from '../platform/db.js';
+import { prepared } from '../platform/prepared.js';
 import type { UserRow, UserTable } from './user.table.js';
 import type { Insertable, Updateable } from 'kysely';
 
-export function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+// Run on every signed-in request (session or token): built once.
+const byIdQuery = prepared((db, a: { id: number }) => db.selectFrom('users').selectAll().where('id', '=', a.id));
+const byPublicIdQuery = prepared((db, a: { publicId: string }) => db.selectFrom('users').selectAll().where('public_id', '=', a.publicId));
+
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return (await byIdQuery(db, { id })).rows[0];
 }
 
-export function findUserByPublicId(db: Db, publicId: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+export async function findUserByPublicId(db: Db, publicId: string): Promise<UserRow | undefined> {
+  return (await byPublicIdQuery(db, { publicId })).rows[0];
 }
 
 export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
