@@ -39,8 +39,9 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_DIR: z.string().min(1).default('./logs'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.string().default('').refine((list) => list.split(',').map((s) => s.trim()).filter(Boolean).every(isAddressOrRange),
-    'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)'),
+  // Proxy addresses whose X-Forwarded-* headers are believed.
+  TRUST_PROXY: z.string().default('').transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrRange), 'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must look like 1mb, 512kb or a byte count').default('1mb'),
   CORS_ORIGIN: z.string().default('*'),
   TOKEN_TTL: z.string().regex(/^\d+[smhdw]$/, 'must look like 30d, 12h or 900s').default('30d'),
@@ -68,9 +69,7 @@ const schema = z.object({
 
 export type RawConfig = z.infer<typeof schema>;
 
-export interface Config extends Omit<RawConfig, 'TRUST_PROXY' | 'SERVER_TIMING'> {
-  /** Proxy addresses whose X-Forwarded-* headers are believed. */
-  TRUST_PROXY: string[];
+export interface Config extends Omit<RawConfig, 'SERVER_TIMING'> {
   SERVER_TIMING: boolean;
   /** BODY_LIMIT in bytes. */
   bodyLimitBytes: number;
@@ -103,7 +102,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = result.data;
   return Object.freeze({
     ...raw,
-    TRUST_PROXY: raw.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     SERVER_TIMING: raw.SERVER_TIMING ?? raw.NODE_ENV === 'development',
     bodyLimitBytes: parseByteSize(raw.BODY_LIMIT),
     logRotateBytes: parseByteSize(raw.LOG_ROTATE_SIZE),

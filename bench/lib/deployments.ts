@@ -1,5 +1,5 @@
 // The three ways Quire is measured: one process; a pm2 cluster of two (its own PM2_HOME, killed at
-// the end); and that cluster behind nginx, configured by `quire nginx` when it exists.
+// the end); and that cluster behind nginx, configured by `quire nginx`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, onCleanup, rssOf, runCommand, startReady, waitForHttp } from './processes.js';
@@ -48,9 +48,7 @@ export async function pm2Cluster(ctx: DeployContext, workers = 2): Promise<Deplo
   const env = { ...ctx.env, PM2_HOME: pm2Home, PORT: String(port), QUIRE_WORKERS: String(workers), QUIRE_PM2_NAME: 'quire-bench' };
   const pm2 = (args: string[]) => runCommand(process.execPath, [path.join(ctx.root, 'node_modules/pm2/bin/pm2'), ...args], { env, quiet: true });
   onCleanup(async () => { await pm2(['kill']).catch(() => undefined); });
-  const ecosystem = path.join(ctx.root, 'deploy/ecosystem.config.cjs');
-  if (fs.existsSync(ecosystem)) await pm2(['start', ecosystem, '--env', 'production']);
-  else await pm2(['start', path.join(ctx.root, 'dist/bin/www.js'), '--name', 'quire-bench', '-i', String(workers), '--wait-ready']);
+  await pm2(['start', path.join(ctx.root, 'deploy/ecosystem.config.cjs'), '--env', 'production']);
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`);
   const list = JSON.parse((await pm2(['jlist'])).stdout) as { pid: number; pm2_env: { status: string } }[];
@@ -72,14 +70,9 @@ export async function behindNginx(ctx: DeployContext, upstream: Deployment): Pro
   fs.mkdirSync(path.join(prefix, 'temp'), { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
   const upstreamAddress = new URL(upstream.origin).host;
-  const cli = path.join(ctx.root, 'dist/cli/nginx.js');
-  if (fs.existsSync(cli)) {
-    await runCommand(process.execPath, [path.join(ctx.root, 'dist/cli/quire.js'), 'nginx', '--server', upstreamAddress,
-      '--listen', `127.0.0.1:${port}`, '--prefix', prefix, '--out', conf, '--worker-processes', '1',
-      '--public', path.join(ctx.root, 'public')], { env: ctx.env });
-  } else {
-    fs.writeFileSync(conf, minimalConfig(prefix, port, upstreamAddress));
-  }
+  await runCommand(process.execPath, [path.join(ctx.root, 'dist/cli/quire.js'), 'nginx', '--server', upstreamAddress,
+    '--listen', `127.0.0.1:${port}`, '--prefix', prefix, '--out', conf, '--worker-processes', '1',
+    '--public', path.join(ctx.root, 'public')], { env: ctx.env });
   const nginx = spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
   const stop = async () => {
@@ -90,28 +83,4 @@ export async function behindNginx(ctx: DeployContext, upstream: Deployment): Pro
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`, 10_000);
   return { ...upstream, name: `${upstream.name} behind nginx`, origin, stop };
-}
-
-function minimalConfig(prefix: string, port: number, upstream: string): string {
-  return `worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/temp/body;
-  proxy_temp_path ${prefix}/temp/proxy;
-  upstream quire { server ${upstream}; keepalive 32; }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://quire;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    }
-  }
-}
-`;
 }

@@ -1,7 +1,7 @@
 // HTML pages for reading: home (newest, or the signed-in user's feed), tag, search, one article
 // with its comments, and the favourite buttons. Same services as the JSON API.
 import { Router } from '@koa/router';
-import { listComments } from '../comments/comment.service.js';
+import { commentsOn } from '../comments/comment.service.js';
 import type { FieldErrors } from '../platform/errors.js';
 import { formBody, localPath, userOrLogin } from '../platform/forms.js';
 import { pageOf, pager } from '../platform/paging.js';
@@ -29,7 +29,8 @@ async function renderList(ctx: AppContext, view: Renderer, deps: AppDeps, vars: 
 /** The article page, also re-rendered by the comment form when a comment is not valid. */
 export async function renderArticle(ctx: AppContext, view: Renderer, deps: AppDeps, slug: string, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
   const { db } = deps.database;
-  const [article, comments] = await Promise.all([articles.getArticle(db, ctx.state.user, slug), listComments(db, ctx.state.user, slug)]);
+  const article = await articles.getArticle(db, ctx.state.user, slug);
+  const comments = await commentsOn(db, ctx.state.user, article.id);
   const isAuthor = ctx.state.user?.id === article.authorId;
   view.page(ctx, 'articles/article', { title: article.title, description: article.description, article, comments, isAuthor, form }, status);
 }

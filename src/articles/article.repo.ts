@@ -1,7 +1,7 @@
 // All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
 // and fetch tags for a whole page in one query (no N+1).
-import { MysqlAdapter, sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
-import type { Db } from '../platform/db.js';
+import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { orUpdate, type Db } from '../platform/db.js';
 import { prepared } from '../platform/prepared.js';
 import type { Database } from '../platform/db.types.js';
 import type { ArticleTable } from './article.table.js';
@@ -173,10 +173,8 @@ async function countTags(db: Db, tags: string[], delta: 1 | -1): Promise<void> {
     await db.updateTable('tag_counts').set({ articles: sql`articles - 1` }).where('tag', 'in', sorted).execute();
     return;
   }
-  const insert = db.insertInto('tag_counts').values(sorted.map((tag) => ({ tag, articles: 1 })));
-  await (db.getExecutor().adapter instanceof MysqlAdapter
-    ? insert.onDuplicateKeyUpdate({ articles: sql`articles + 1` })
-    : insert.onConflict((oc) => oc.column('tag').doUpdateSet({ articles: sql`articles + 1` }))).execute();
+  await db.insertInto('tag_counts').values(sorted.map((tag) => ({ tag, articles: 1 })))
+    .$call(orUpdate(db, 'tag', { articles: sql`articles + 1` })).execute();
 }
 
 async function tagsOf(db: Db, articleId: number): Promise<string[]> {

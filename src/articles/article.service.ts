@@ -26,6 +26,8 @@ export interface Article extends ArticleSummary {
   body: string;
   /** The body as sanitised HTML, rendered when it was written. */
   bodyHtml: string;
+  /** Internal: never serialised (the JSON is allow-listed in article.routes.ts). */
+  id: number;
   authorId: number;
 }
 
@@ -65,7 +67,7 @@ export async function getArticle(db: Db, viewer: User | undefined, slug: string)
   const row = await repo.findArticleBySlug(db, slug, viewer?.id ?? 0);
   if (!row) throw notFound('article');
   const tags = await repo.tagsFor(db, [row.id]);
-  return { ...toSummary(row, tags.get(row.id) ?? []), body: row.body, bodyHtml: row.body_html, authorId: row.author_id };
+  return { ...toSummary(row, tags.get(row.id) ?? []), body: row.body, bodyHtml: row.body_html, id: row.id, authorId: row.author_id };
 }
 
 /** Runs write(slug) with a free slug for title; a clash (even a concurrent one) gets a suffix. */

@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL, undefined, openLogFile(logFileOptions(config, 'error')));
+  const logger = createLogger(config.LOG_LEVEL, undefined, openLogFile(logFileOptions(config, 'error')), config.NODE_APP_INSTANCE);
   logger.debug(phase('config'), 'boot');
 
   const deps = await openServices(config, logger).catch((err: unknown) => {

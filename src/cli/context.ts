@@ -5,8 +5,9 @@ import { createLogger } from '../platform/logger.js';
 import type { AppDeps } from '../platform/state.js';
 
 export async function withServices<T>(work: (deps: AppDeps) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const deps = await openServices(config, createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr));
+  // Quieter than the server unless LOG_LEVEL says otherwise: a command's output is its answer.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const deps = await openServices(config, createLogger(config.LOG_LEVEL, process.stderr));
   try {
     return await work(deps);
   } finally {

@@ -29,8 +29,12 @@ function toComment(row: repo.CommentListRow): Comment {
 const articleId = async (db: Db, slug: string): Promise<number> => (await articleIdentity(db, slug)).id;
 
 export async function listComments(db: Db, viewer: User | undefined, slug: string): Promise<Comment[]> {
-  const rows = await repo.listComments(db, await articleId(db, slug), viewer?.id ?? 0);
-  return rows.map(toComment);
+  return commentsOn(db, viewer, await articleId(db, slug));
+}
+
+/** The comments on an article already found (the article page has it): oldest first. */
+export async function commentsOn(db: Db, viewer: User | undefined, articleId: number): Promise<Comment[]> {
+  return (await repo.listComments(db, articleId, viewer?.id ?? 0)).map(toComment);
 }
 
 export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { createPool as CreatePool } from 'mysql2';
-import { Kysely, MysqlDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type InsertQueryBuilder, type SqliteDatabase } from 'kysely';
 import type { Database } from './db.types.js';
 import { recordQuery } from './request-timing.js'; // query time for Server-Timing; a no-op outside a timed request
 
@@ -97,6 +97,17 @@ function openMysql(url: string, poolSize: number): DatabaseHandle {
     ping: async () => { await sql`select 1`.execute(db); },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Insert, or update the row the key already names: MySQL's ON DUPLICATE KEY UPDATE, SQLite's
+ * ON CONFLICT (key) DO UPDATE. In changes, a bare column name is the existing row's value on both.
+ * Use with $call: db.insertInto(t).values(v).$call(orUpdate(db, 'key', changes)).
+ */
+export function orUpdate<TB extends keyof Database & string, O>(db: Db, key: keyof Database[TB] & string, changes: Parameters<InsertQueryBuilder<Database, TB, O>['onDuplicateKeyUpdate']>[0]) {
+  const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
+  return (insert: InsertQueryBuilder<Database, TB, O>) =>
+    (mysql ? insert.onDuplicateKeyUpdate(changes) : insert.onConflict((oc) => oc.column(key as never).doUpdateSet(changes as never)));
 }
 
 /** True when err is a unique-key violation, on either database. */

@@ -20,10 +20,10 @@ function requestIdMixin(): Record<string, string> {
 /**
  * destination defaults to process.stdout (not pino's raw fd 1): under a pm2 cluster only writes
  * through process.stdout reach pm2's log capture. errorFile, when given, also receives every
- * error and fatal line (with its stack) — LOG_DIR/error.log.
+ * error and fatal line (with its stack) — LOG_DIR/error.log. worker is the pm2 instance id (config.NODE_APP_INSTANCE).
  */
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout, errorFile?: NodeJS.WritableStream): Logger {
-  const base = { pid: process.pid, worker: process.env.NODE_APP_INSTANCE ?? process.env.pm_id ?? '0' };
+export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout, errorFile?: NodeJS.WritableStream, worker = '0'): Logger {
+  const base = { pid: process.pid, worker };
   if (errorFile && level !== 'silent') {
     const streams = pino.multistream([
       { level: level as pino.Level, stream: destination },

@@ -38,13 +38,13 @@ export function redisSessionStore(redis: Redis, prefix: string): SessionStore {
 /** One save in this many also sweeps expired rows, so the table does not grow without bound. */
 const SWEEP_EVERY = 200;
 
-export function databaseSessionStore(database: Pick<DatabaseHandle, 'db' | 'dialect'>): SessionStore {
-  const { db, dialect } = database;
+export function databaseSessionStore(database: Pick<DatabaseHandle, 'db'>): SessionStore {
+  const { db } = database;
   return {
     get: async (id) => parse(await repo.findSession(db, hashId(id), Date.now())),
     async set(id, data, maxAge) {
       const now = Date.now();
-      await repo.saveSession(db, dialect, { id: hashId(id), data: JSON.stringify(data), expires_at: now + ttlOf(maxAge) });
+      await repo.saveSession(db, { id: hashId(id), data: JSON.stringify(data), expires_at: now + ttlOf(maxAge) });
       if (Math.random() * SWEEP_EVERY < 1) await repo.deleteExpiredSessions(db, now);
     },
     destroy: (id) => repo.deleteSession(db, hashId(id)),

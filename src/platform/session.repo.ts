@@ -1,18 +1,13 @@
 // All SQL about web sessions: one row per session, keyed by a hash of its id, with an expiry.
-import type { Db, Dialect } from './db.js';
+import { orUpdate, type Db } from './db.js';
 
 export async function findSession(db: Db, id: string, now: number): Promise<string | undefined> {
   const row = await db.selectFrom('sessions').select('data').where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
   return row?.data;
 }
 
-export async function saveSession(db: Db, dialect: Dialect, row: { id: string; data: string; expires_at: number }): Promise<void> {
-  const insert = db.insertInto('sessions').values(row);
-  if (dialect === 'mysql') {
-    await insert.onDuplicateKeyUpdate({ data: row.data, expires_at: row.expires_at }).execute();
-  } else {
-    await insert.onConflict((oc) => oc.column('id').doUpdateSet({ data: (eb) => eb.ref('excluded.data'), expires_at: (eb) => eb.ref('excluded.expires_at') })).execute();
-  }
+export async function saveSession(db: Db, row: { id: string; data: string; expires_at: number }): Promise<void> {
+  await db.insertInto('sessions').values(row).$call(orUpdate(db, 'id', { data: row.data, expires_at: row.expires_at })).execute();
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

@@ -65,7 +65,7 @@ function freshnessSuite(label: string, extraEnv: () => Record<string, string> | 
         assert.equal((await getJson(`${b.url}/api/articles/${slug}`)).body.article.body, `edited ${round}`, `round ${round}: B shows the edit`);
 
         await getJson(`${b.url}/api/articles/${slug}/comments`);
-        assert.ok([200, 201].includes((await writer.post(`/articles/${slug}/comments`, { comment: { body: `comment ${round}` } }, token)).status));
+        assert.equal((await writer.post(`/articles/${slug}/comments`, { comment: { body: `comment ${round}` } }, token)).status, 201);
         const comments = await getJson(`${b.url}/api/articles/${slug}/comments`);
         assert.equal(comments.body.comments[0].body, `comment ${round}`, `round ${round}: B shows the comment`);
 
@@ -86,7 +86,9 @@ function freshnessSuite(label: string, extraEnv: () => Record<string, string> | 
     test('when an article is written through A, then B\'s cached home page shows its title on the next request', async (t) => {
       if (skip) return t.skip(skip);
       const home = await fetch(`${b.url}/`);
-      if (home.status !== 200 || !home.headers.get('content-type')?.includes('html')) return t.skip('no home page in this build');
+      assert.equal(home.status, 200);
+      assert.match(home.headers.get('content-type') ?? '', /html/);
+      await home.arrayBuffer();
       const writer = apiClient(a.url);
       const { token } = await writer.register(`page${randomBytes(3).toString('hex')}`);
       for (let round = 0; round < 10; round++) {

@@ -65,10 +65,7 @@ test('when a tag list or a signed-in feed grows, then its query count stays cons
   assert.deepEqual(feedCounts, feedCounts.map(() => feedCounts[0]), `feed queries: ${feedCounts.join('/')}`);
 });
 
-test('when the home page lists articles, then its query count does not depend on how many', async (t) => {
-  const first = await fetch(`${url}/`);
-  await first.arrayBuffer();
-  if (first.status !== 200) return t.skip('no home page in this build');
+test('when the home page lists articles, then its query count does not depend on how many', async () => {
   const counts = [await queriesFor('/'), await queriesFor('/?page=2'), await queriesFor('/tag/javascript')];
   assert.ok(counts.every((n) => n <= counts[0]! + 2), `home/page 2/tag page queries: ${counts.join('/')}`);
 });
