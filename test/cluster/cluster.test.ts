@@ -7,7 +7,8 @@ import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 import { apiClient } from '../support/client.js';
 import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
-import { build, startCluster, type Cluster } from './pm2-harness.js';
+import { ensureBuilt } from '../support/build.js';
+import { startCluster, type Cluster } from './pm2-harness.js';
 
 const skip = (await needService('MariaDB', MYSQL_ADMIN_URL)) ?? (await needService('Redis', REDIS_TEST_URL));
 
@@ -55,7 +56,7 @@ async function countArticles(databaseUrl: string, slugs: string[]) {
 }
 
 describe('pm2 cluster', { skip, timeout: 180_000 }, () => {
-  before(build, { timeout: 120_000 });
+  before(ensureBuilt, { timeout: 120_000 });
 
   let cluster: Cluster | undefined;
   after(async () => { await cluster?.stop(); });

@@ -9,18 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createMysqlDatabase, REDIS_TEST_URL } from '../support/services.js';
 import { freePort } from '../support/services.js';
+import { root } from '../support/build.js';
 
 const exec = promisify(execFile);
-export const root = path.resolve(import.meta.dirname, '../..');
 const pm2Bin = path.join(root, 'node_modules', '.bin', 'pm2');
-
-/** Compiles src/ into dist/ once per test file; type errors elsewhere do not stop the emit. */
-export async function build(): Promise<void> {
-  await exec(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root }).catch((err: { stdout?: string }) => {
-    process.stderr.write(`tsc reported errors (the build was still emitted):\n${err.stdout ?? ''}\n`);
-  });
-  if (!fs.existsSync(path.join(root, 'dist', 'bin', 'www.js'))) throw new Error('npm run build did not produce dist/bin/www.js');
-}
 
 export interface Pm2Worker { pmId: number; pid: number; status: string; restarts: number }
 

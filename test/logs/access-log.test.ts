@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { accessLog, formatAccessLine } from '../../src/middleware/access-log.js';
 import { errorHandler } from '../../src/middleware/error-handler.js';
@@ -13,7 +12,7 @@ import { requestId } from '../../src/middleware/request-id.js';
 import { closeLogFiles } from '../../src/platform/log-files.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { parseAccessLine } from '../../src/stats/access-line.js';
-import { startTestServer } from '../support/server.js';
+import { listenLocally, startTestServer } from '../support/server.js';
 
 test('when the app serves requests behind a trusted proxy, then access.log holds one parsable line each, with the client address', async () => {
   const server = await startTestServer('sqlite', { TRUST_PROXY: '127.0.0.1', ACCESS_LOG: 'file' });
@@ -55,8 +54,7 @@ test('when a handler throws or the client hangs up, then the line carries the fi
     ctx.body = 'too late';
   }]) app.use(layer as Koa.Middleware);
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server);
   try {
     assert.equal((await fetch(`${url}/boom`)).status, 500);
     const aborted = new AbortController();

@@ -1,6 +1,6 @@
 // When two pm2 workers write access logs while rotations are forced (tiny size limit, short
 // interval), then every request is found exactly once across the current and rotated (.gz) files:
-// none lost, none doubled, none torn. Runs the compiled app (tsc into a temp dir) under a real pm2
+// none lost, none doubled, none torn. Runs the compiled app (test/support/build.ts) under a real pm2
 // with its own PM2_HOME, port and LOG_DIR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,25 +11,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { parseAccessLine } from '../../src/stats/access-line.js';
+import { ensureBuilt, root } from '../support/build.js';
 import { freePort } from '../support/services.js';
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const pm2Bin = path.join(root, 'node_modules/pm2/bin/pm2');
 const SPREAD_MS = 6_000;
 const REQUESTS = 1500;
-
-/** Compiles src/ into dir/dist, with the project's node_modules, views and public files beside it. */
-async function buildInto(dir: string): Promise<void> {
-  await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', path.join(dir, 'dist')], { cwd: root })
-    .catch((err: { stdout?: string }) => {
-      // Type errors elsewhere in a shared tree still emit JavaScript; only a missing entry point is fatal.
-      if (!fs.existsSync(path.join(dir, 'dist/bin/www.js'))) throw new Error(`tsc failed: ${err.stdout ?? err}`);
-    });
-  for (const name of ['node_modules', 'package.json', 'src', 'public']) {
-    if (fs.existsSync(path.join(root, name))) fs.symlinkSync(path.join(root, name), path.join(dir, name));
-  }
-}
 
 test('when 2 pm2 workers log while files rotate, then exactly N lines are found across current and rotated files', { timeout: 240_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-cluster-logs-'));
@@ -52,13 +40,11 @@ test('when 2 pm2 workers log while files rotate, then exactly N lines are found 
   };
   const pm2 = (...args: string[]) => run(process.execPath, [pm2Bin, ...args], { env: { ...process.env, PM2_HOME: pm2Home }, cwd: dir });
   try {
-    const app = path.join(dir, 'app');
-    fs.mkdirSync(app);
-    await buildInto(app);
+    await ensureBuilt();
     // Migrate once, before two workers race to do it.
-    await run(process.execPath, [path.join(app, 'dist/cli/quire.js'), 'migrate'], { env: { ...process.env, ...env } });
+    await run(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'migrate'], { env: { ...process.env, ...env } });
     fs.writeFileSync(path.join(dir, 'ecosystem.config.cjs'), `module.exports = { apps: [${JSON.stringify({
-      name: 'quire-logs-test', cwd: app, script: 'dist/bin/www.js', exec_mode: 'cluster', instances: 2,
+      name: 'quire-logs-test', cwd: root, script: 'dist/bin/www.js', exec_mode: 'cluster', instances: 2,
       wait_ready: true, listen_timeout: 20_000, kill_timeout: 15_000, autorestart: false, env,
       out_file: path.join(dir, 'pm2-out.log'), error_file: path.join(dir, 'pm2-err.log'),
     })}] };\n`);

@@ -4,11 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin } from 'kysely';
 import { createApp } from '../../src/app.js';
 import { seedSite } from '../../src/seed/seed.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { listenLocally, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let counted: http.Server;
@@ -25,8 +24,7 @@ before(async () => {
   await seedSite(server.deps.database.db, { users: 8, articles: 60, comments: 120, seed: 7, password: 'password' });
   const database = { ...server.deps.database, db: server.deps.database.db.withPlugin(countQueries) };
   counted = http.createServer(createApp({ ...server.deps, database }).callback());
-  await new Promise<void>((resolve) => counted.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(counted.address() as AddressInfo).port}`;
+  url = await listenLocally(counted);
 });
 
 after(async () => {

@@ -20,6 +20,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Listens on 127.0.0.1 at a free port; resolves to the server's base URL. */
+export async function listenLocally(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-test-'));
   const mysql = dialect === 'mysql' ? await createMysqlDatabase() : undefined;
@@ -34,10 +40,9 @@ export async function startTestServer(dialect: TestDialect, env: Record<string, 
   });
   const deps = await openServices(config, createLogger(config.LOG_LEVEL));
   const server = http.createServer(createRequestHandler(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenLocally(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     deps,
     dataDir,
     async close() {
