@@ -1,6 +1,6 @@
 // The sign-in rate limit: LOGIN_MAX_ATTEMPTS per client address and email per window, counted in
 // Redis when REDIS_URL is set, else in the database, so a pm2 cluster or several machines share one budget. A successful
-// sign-in starts the count over. Knows nothing of HTTP; src/middleware/login-rate-limit.ts adapts it.
+// sign-in starts the count over. Knows nothing of HTTP; login-attempts.ts applies it to a request.
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../platform/state.js';
 import { databaseWindowCounter, redisWindowCounter, type WindowCounter } from '../platform/rate-limit.js';

@@ -1,7 +1,7 @@
 // Accounts in the browser: register, sign in, sign out (POST), settings. Same services and
 // validation as the JSON API; the session, not a token, carries who is signed in.
 import { Router } from '@koa/router';
-import { forgetLoginAttempts, limitLoginAttempts } from '../middleware/login-rate-limit.js';
+import { forgetLoginAttempts, limitLoginAttempts } from './login-attempts.js';
 import { setFlash, signIn, signOut } from '../middleware/session.js';
 import { fieldErrorsOf, formBody, localPath, userOrLogin } from '../platform/forms.js';
 import type { Renderer } from '../platform/render.js';

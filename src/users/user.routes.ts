@@ -1,7 +1,7 @@
 // JSON API for accounts: register, sign in, current user, update.
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
-import { forgetLoginAttempts, limitLoginAttempts } from '../middleware/login-rate-limit.js';
+import { forgetLoginAttempts, limitLoginAttempts } from './login-attempts.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
 import { parseBody } from '../platform/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';

@@ -2,7 +2,7 @@
 // both call these, with the email they are about to check.
 import { AppError } from '../platform/errors.js';
 import type { AppContext, AppDeps } from '../platform/state.js';
-import { loginLimiter } from '../users/login-limit.js';
+import { loginLimiter } from './login-limit.js';
 
 export const tooManyAttempts = () => new AppError('rate_limited', { credentials: ['too many attempts, try again later'] });
 
