@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Next } from 'koa';
 import type { Config } from '../config.js';
-import { logFileOptions, openLogFile } from '../platform/log-files.js';
+import { logFileOptions, openLineLog } from '../platform/log-files.js';
 import type { AppContext } from '../platform/state.js';
 
 export interface AccessEntry {
@@ -84,6 +84,5 @@ export function accessLog(sink: AccessLogSink) {
 export function accessLogSink(config: Readonly<Config>): AccessLogSink | undefined {
   if (config.ACCESS_LOG === 'off') return undefined;
   if (config.ACCESS_LOG === 'stdout') return (line) => void process.stdout.write(line);
-  const file = openLogFile(logFileOptions(config, 'access'));
-  return (line) => void file.write(line);
+  return openLineLog(logFileOptions(config, 'access'));
 }

@@ -78,6 +78,41 @@ export function openLogFile(opts: LogFileOptions): Writable {
   return stream;
 }
 
+// Lines not yet handed to their file, by path: flushed by closeLogFiles before the file closes.
+const flushers = new Map<string, () => void>();
+
+/** Past this many bytes queued for a slow or stuck disk, access lines are dropped (and counted) rather than held in memory. */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A rotating log written line by line, as one chunk per event-loop turn: rotating-file-stream makes
+ * one write() call per chunk, and one per request does not keep up with a busy worker (its queue,
+ * and the worker's memory, then grow without bound). Lines stay whole: a rotation happens between chunks.
+ */
+export function openLineLog(opts: LogFileOptions): (line: string) => void {
+  const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));
+  const stream = openLogFile(opts);
+  let pending = '';
+  let dropped = 0;
+  const flush = () => {
+    if (pending === '') return;
+    if (stream.writableLength > MAX_QUEUED_BYTES || stream.writableEnded) {
+      if (dropped === 0) process.stderr.write(`quire: ${file} is not keeping up; dropping lines until it does\n`);
+      dropped += pending.split('\n').length - 1;
+    } else {
+      if (dropped > 0) process.stderr.write(`quire: ${file} caught up; ${dropped} lines were dropped\n`);
+      dropped = 0;
+      stream.write(pending);
+    }
+    pending = '';
+  };
+  flushers.set(file, flush);
+  return (line) => {
+    if (pending === '') setImmediate(flush);
+    pending += line;
+  };
+}
+
 /** Deletes this writer's rotated files older than retainDays; other workers prune their own. */
 export async function pruneRotated(opts: LogFileOptions, now = Date.now()): Promise<string[]> {
   const stem = currentLogName(opts.kind, opts.worker).slice(0, -'.log'.length);
@@ -102,6 +137,8 @@ export async function closeLogFiles(dir?: string): Promise<void> {
   const closing: Promise<void>[] = [];
   for (const [file, stream] of open) {
     if (prefix && !file.startsWith(prefix)) continue;
+    flushers.get(file)?.();
+    flushers.delete(file);
     open.delete(file);
     closing.push(new Promise<void>((resolve) => {
       if (stream.writableFinished || stream.destroyed) return resolve();
