@@ -1,34 +1,44 @@
 // Markdown to safe HTML, done once when an article is written: marked renders, sanitize-html
 // keeps only an allow-list of tags and attributes, and every link gets rel="nofollow noopener".
+import { createRequire } from 'node:module';
 import { Marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-const allowList: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'kbd',
-    'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'strong', 'em', 'b', 'i', 'del', 's', 'sub', 'sup',
-    'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    th: ['align'],
-    td: ['align'],
-    code: ['class'],
-    ol: ['start'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
-  allowProtocolRelative: false,
-  allowedClasses: { code: [/^language-[\w-]+$/] },
-  transformTags: {
-    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
-    img: sanitizeHtml.simpleTransform('img', { loading: 'lazy' }),
-  },
-};
+let sanitize: ((html: string) => string) | undefined;
+
+// Loaded on the first write, not at boot: sanitize-html pulls in htmlparser2 and postcss, which
+// a worker that only serves pages never needs.
+function loadSanitizer(): (html: string) => string {
+  const sanitizeHtml = createRequire(import.meta.url)('sanitize-html') as typeof SanitizeHtml;
+  const allowList: SanitizeHtml.IOptions = {
+    allowedTags: [
+      'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'kbd',
+      'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'strong', 'em', 'b', 'i', 'del', 's', 'sub', 'sup',
+      'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption',
+    ],
+    allowedAttributes: {
+      a: ['href', 'title', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      th: ['align'],
+      td: ['align'],
+      code: ['class'],
+      ol: ['start'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    allowedClasses: { code: [/^language-[\w-]+$/] },
+    transformTags: {
+      a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
+      img: sanitizeHtml.simpleTransform('img', { loading: 'lazy' }),
+    },
+  };
+  return (html) => sanitizeHtml(html, allowList);
+}
 
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(marked.parse(source) as string, allowList);
+  sanitize ??= loadSanitizer();
+  return sanitize(marked.parse(source) as string);
 }
