@@ -52,14 +52,21 @@ export function highlight(text: unknown, query: unknown): nunjucks.runtime.SafeS
   return new nunjucks.runtime.SafeString(html);
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "25 November 2026", in UTC. Written out rather than Intl.DateTimeFormat, whose locale data costs each worker about 5 MB. */
+export function longDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 export function createRenderer(opts: { siteName?: string; versions?: Map<string, string> } = {}): Renderer {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir), { autoescape: true, throwOnUndefined: false });
   const versions = opts.versions ?? fingerprintPublicFiles();
   const asset = (file: string) => (versions.has(file) ? `${file}?v=${versions.get(file)}` : file);
-  const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   env.addGlobal('siteName', opts.siteName ?? 'Quire');
   env.addGlobal('asset', asset);
-  env.addFilter('date', (ms: number) => dateFormat.format(new Date(ms)));
+  env.addFilter('date', longDate);
   env.addFilter('isoDate', (ms: number) => new Date(ms).toISOString());
   env.addFilter('rfc822', (ms: number) => new Date(ms).toUTCString());
   env.addFilter('highlight', highlight);
