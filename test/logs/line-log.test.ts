@@ -3,32 +3,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { withTempDir } from '../support/temp-dir.js';
 import { closeLogFiles, openLineLog, openLogFile, type LogFileOptions } from '../../src/platform/log-files.js';
 
 const options = (dir: string): LogFileOptions => ({ dir, kind: 'access', rotateBytes: 0, interval: 'off', retainDays: 1 });
 
-test('when 20 000 lines are logged in bursts, then the file holds each once, in order, from one write per burst', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-linelog-'));
-  try {
-    const log = openLineLog(options(dir));
-    const stream = openLogFile(options(dir)); // the same stream the line log writes to
-    let writes = 0;
-    const write = stream.write.bind(stream);
-    stream.write = ((...args: Parameters<typeof stream.write>) => { writes++; return write(...args); }) as typeof stream.write;
-    for (let burst = 0; burst < 20; burst++) {
-      for (let i = 0; i < 1000; i++) log(`line ${burst * 1000 + i}\n`);
-      await new Promise((r) => setImmediate(r));
-    }
-    log('written just before close\n');
-    await closeLogFiles(dir);
-    const lines = fs.readFileSync(path.join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean);
-    assert.equal(lines.length, 20_001);
-    assert.deepEqual(lines.slice(0, 20_000), Array.from({ length: 20_000 }, (_, i) => `line ${i}`));
-    assert.equal(lines.at(-1), 'written just before close');
-    assert.ok(writes <= 21, `one write per turn, not per line (${writes} writes)`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+test('when 20 000 lines are logged in bursts, then the file holds each once, in order, from one write per burst', () => withTempDir('quire-linelog-', async (dir) => {
+  const log = openLineLog(options(dir));
+  const stream = openLogFile(options(dir)); // the same stream the line log writes to
+  let writes = 0;
+  const write = stream.write.bind(stream);
+  stream.write = ((...args: Parameters<typeof stream.write>) => { writes++; return write(...args); }) as typeof stream.write;
+  for (let burst = 0; burst < 20; burst++) {
+    for (let i = 0; i < 1000; i++) log(`line ${burst * 1000 + i}\n`);
+    await new Promise((r) => setImmediate(r));
   }
-});
+  log('written just before close\n');
+  await closeLogFiles(dir);
+  const lines = fs.readFileSync(path.join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean);
+  assert.equal(lines.length, 20_001);
+  assert.deepEqual(lines.slice(0, 20_000), Array.from({ length: 20_000 }, (_, i) => `line ${i}`));
+  assert.equal(lines.at(-1), 'written just before close');
+  assert.ok(writes <= 21, `one write per turn, not per line (${writes} writes)`);
+}));

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { formatAccessLine, type AccessEntry } from '../../src/middleware/access-log.js';
 import { analyzeLogFiles, type LogSummary } from '../../src/stats/log-analysis.js';
 import { classifyAgent } from '../../src/stats/user-agent.js';
+import { withTempDir } from '../support/temp-dir.js';
 import { sampleEntries } from './sample-log.js';
 
 const run = promisify(execFile);
@@ -85,67 +85,47 @@ function writeSample(dir: string) {
   return { entries, files: [rotated, current] };
 }
 
-test('when a plain and a gzipped log are analysed, then the figures equal the reference computation', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-logs-'));
-  try {
-    const { entries, files } = writeSample(dir);
-    const summary = await analyzeLogFiles(files);
-    assertMatches(summary, reference(entries));
-    assert.equal(summary.badLines, BAD_LINES.length);
-    assert.equal(summary.lines, entries.length + BAD_LINES.length);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('when a plain and a gzipped log are analysed, then the figures equal the reference computation', () => withTempDir('quire-logs-', async (dir) => {
+  const { entries, files } = writeSample(dir);
+  const summary = await analyzeLogFiles(files);
+  assertMatches(summary, reference(entries));
+  assert.equal(summary.badLines, BAD_LINES.length);
+  assert.equal(summary.lines, entries.length + BAD_LINES.length);
+}));
 
-test('when --since and --until are given, then only requests inside the period count', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-logs-'));
-  try {
-    const { entries, files } = writeSample(dir);
-    const since = entries[1000]!.time.getTime();
-    const until = entries[4000]!.time.getTime();
-    const inside = entries.filter((e) => e.time.getTime() >= since && e.time.getTime() < until);
-    const summary = await analyzeLogFiles(files, { since, until });
-    assertMatches(summary, reference(inside));
-    assert.equal(summary.outsidePeriod, entries.length - inside.length);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('when --since and --until are given, then only requests inside the period count', () => withTempDir('quire-logs-', async (dir) => {
+  const { entries, files } = writeSample(dir);
+  const since = entries[1000]!.time.getTime();
+  const until = entries[4000]!.time.getTime();
+  const inside = entries.filter((e) => e.time.getTime() >= since && e.time.getTime() < until);
+  const summary = await analyzeLogFiles(files, { since, until });
+  assertMatches(summary, reference(inside));
+  assert.equal(summary.outsidePeriod, entries.length - inside.length);
+}));
 
-test('when bad input is read (garbage, a huge line without newline, a truncated .gz, a missing file), then it is counted and skipped', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-logs-'));
-  try {
-    const good = [...sampleEntries(100, { seed: 7 })].map(formatAccessLine).join('');
-    const huge = path.join(dir, 'huge.log');
-    fs.writeFileSync(huge, Buffer.concat([Buffer.from(good), Buffer.alloc(3 * 1024 * 1024, 0x41), Buffer.from('\n'), Buffer.from(good)]));
-    const truncated = path.join(dir, 'cut.log.gz');
-    const gz = zlib.gzipSync(good);
-    fs.writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length * 0.6)));
-    const summary = await analyzeLogFiles([huge, truncated, path.join(dir, 'missing.log')]);
-    assert.ok(summary.requests >= 200 && summary.requests < 300, `requests ${summary.requests}`);
-    assert.ok(summary.badLines >= 1);
-    assert.equal(summary.files[0]!.error, undefined);
-    assert.match(summary.files[1]!.error ?? '', /end of file|unexpected/i);
-    assert.equal(summary.files[2]!.error, 'no such file');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('when bad input is read (garbage, a huge line without newline, a truncated .gz, a missing file), then it is counted and skipped', () => withTempDir('quire-logs-', async (dir) => {
+  const good = [...sampleEntries(100, { seed: 7 })].map(formatAccessLine).join('');
+  const huge = path.join(dir, 'huge.log');
+  fs.writeFileSync(huge, Buffer.concat([Buffer.from(good), Buffer.alloc(3 * 1024 * 1024, 0x41), Buffer.from('\n'), Buffer.from(good)]));
+  const truncated = path.join(dir, 'cut.log.gz');
+  const gz = zlib.gzipSync(good);
+  fs.writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length * 0.6)));
+  const summary = await analyzeLogFiles([huge, truncated, path.join(dir, 'missing.log')]);
+  assert.ok(summary.requests >= 200 && summary.requests < 300, `requests ${summary.requests}`);
+  assert.ok(summary.badLines >= 1);
+  assert.equal(summary.files[0]!.error, undefined);
+  assert.match(summary.files[1]!.error ?? '', /end of file|unexpected/i);
+  assert.equal(summary.files[2]!.error, 'no such file');
+}));
 
-test('when `quire logs --json` runs on the sample, then it prints the reference figures; without --json, a readable report', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-logs-'));
-  try {
-    const { entries, files } = writeSample(dir);
-    const { stdout } = await run(process.execPath, [quire, 'logs', '--json', ...files]);
-    const summary = JSON.parse(stdout) as LogSummary;
-    assertMatches(summary, reference(entries));
-    assert.equal(summary.badLines, BAD_LINES.length);
-    const text = (await run(process.execPath, [quire, 'logs', '--since', '2025-01-02T10:00:00Z', ...files])).stdout;
-    assert.match(text, /requests: +6000/);
-    assert.match(text, /latency: +p50 [\d.]+ ms +p95 [\d.]+ ms +p99/);
-    assert.match(text, /top pages:\n {2}\/ /);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('when `quire logs --json` runs on the sample, then it prints the reference figures; without --json, a readable report', () => withTempDir('quire-logs-', async (dir) => {
+  const { entries, files } = writeSample(dir);
+  const { stdout } = await run(process.execPath, [quire, 'logs', '--json', ...files]);
+  const summary = JSON.parse(stdout) as LogSummary;
+  assertMatches(summary, reference(entries));
+  assert.equal(summary.badLines, BAD_LINES.length);
+  const text = (await run(process.execPath, [quire, 'logs', '--since', '2025-01-02T10:00:00Z', ...files])).stdout;
+  assert.match(text, /requests: +6000/);
+  assert.match(text, /latency: +p50 [\d.]+ ms +p95 [\d.]+ ms +p99/);
+  assert.match(text, /top pages:\n {2}\/ /);
+}));
