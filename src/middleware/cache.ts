@@ -62,11 +62,7 @@ export function cacheKey(req: IncomingMessage, trusted: boolean): string {
 
 /** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
 export function hasCredentials(req: IncomingMessage): boolean {
-  return req.headers.authorization !== undefined || req.headers.cookie !== undefined;
-}
-
-function isAnonymous(ctx: AppContext): boolean {
-  return !ctx.get('Authorization') && !ctx.get('Cookie');
+  return Boolean(req.headers.authorization || req.headers.cookie);
 }
 
 function isWrite(method: string): boolean {
@@ -136,7 +132,7 @@ function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
   return async function responseCache(ctx: AppContext, next: Next) {
     if (isWrite(ctx.method)) {
       // Anonymous writes (sign-up, sign-in, junk) change no cached content: they must not flush every worker's cache.
-      if (isAnonymous(ctx)) return next();
+      if (!hasCredentials(ctx.req)) return next();
       // Before: if the generation cannot be bumped (Redis down), refuse the write (503) rather than risk stale reads.
       await generation.bump();
       let refused = false;
@@ -149,7 +145,7 @@ function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
       }
       return;
     }
-    if (ctx.method === 'OPTIONS' || !isAnonymous(ctx)) return next();
+    if (ctx.method === 'OPTIONS' || hasCredentials(ctx.req)) return next();
 
     const key = cacheKey(ctx.req, true);
     if (!cacheablePaths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
