@@ -78,8 +78,8 @@ export function openLogFile(opts: LogFileOptions): Writable {
   return stream;
 }
 
-// Lines not yet handed to their file, by path: flushed by closeLogFiles before the file closes.
-const flushers = new Map<string, () => void>();
+// Line writers by path, each with the lines it has not yet handed to its file: flushed by closeLogFiles before the file closes.
+const lineLogs = new Map<string, { log: (line: string) => void; flush: () => void }>();
 
 /** Past this many bytes queued for a slow or stuck disk, access lines are dropped (and counted) rather than held in memory. */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
@@ -88,9 +88,12 @@ const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
  * A rotating log written line by line, as one chunk per event-loop turn: rotating-file-stream makes
  * one write() call per chunk, and one per request does not keep up with a busy worker (its queue,
  * and the worker's memory, then grow without bound). Lines stay whole: a rotation happens between chunks.
+ * One writer per path and process, however often it is opened, so every line shares one queue.
  */
 export function openLineLog(opts: LogFileOptions): (line: string) => void {
   const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));
+  const existing = lineLogs.get(file);
+  if (existing) return existing.log;
   const stream = openLogFile(opts);
   let pending = '';
   let dropped = 0;
@@ -106,11 +109,12 @@ export function openLineLog(opts: LogFileOptions): (line: string) => void {
     }
     pending = '';
   };
-  flushers.set(file, flush);
-  return (line) => {
+  const log = (line: string) => {
     if (pending === '') setImmediate(flush);
     pending += line;
   };
+  lineLogs.set(file, { log, flush });
+  return log;
 }
 
 /** Deletes this writer's rotated files older than retainDays; other workers prune their own. */
@@ -137,8 +141,8 @@ export async function closeLogFiles(dir?: string): Promise<void> {
   const closing: Promise<void>[] = [];
   for (const [file, stream] of open) {
     if (prefix && !file.startsWith(prefix)) continue;
-    flushers.get(file)?.();
-    flushers.delete(file);
+    lineLogs.get(file)?.flush();
+    lineLogs.delete(file);
     open.delete(file);
     closing.push(new Promise<void>((resolve) => {
       if (stream.writableFinished || stream.destroyed) return resolve();
