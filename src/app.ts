@@ -13,7 +13,7 @@ import { servedBy } from './middleware/served-by.js';
 import { accessLog, accessLogSink } from './middleware/access-log.js';
 import { serverTiming, timedLayers } from './middleware/server-timing.js';
 import { responseCache, type ResponseCache } from './middleware/cache.js';
-import { answerHitsEarly } from './platform/fast-hits.js';
+import { answerHitsEarly } from './middleware/fast-hits.js';
 import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
 import compress from 'koa-compress';

@@ -1,4 +1,4 @@
-// Hits answered ahead of Koa (src/platform/fast-hits.ts) must be indistinguishable from the onion's
+// Hits answered ahead of Koa (src/middleware/fast-hits.ts) must be indistinguishable from the onion's
 // own answer: the same headers, a fresh request id, 304 on a matching ETag, gzip only when accepted,
 // no body for HEAD, and an access-log line like any other request. Raw node:http, so every header
 // and byte is what the server sent.

@@ -1,4 +1,4 @@
-// Fresh cache hits answered before Koa. A hit is bytes already rendered and headers already sent
+// Fresh cache hits answered before Koa (this wraps Koa's request listener; it is not a Koa middleware). A hit is bytes already rendered and headers already sent
 // once (by the whole onion, on the miss), so it needs none of the layers: it is checked against the
 // current write generation, answered with 304 or the body (gzipped when the client takes it), given
 // its own request id, and logged like any other request. Everything else — misses, stale entries,
@@ -7,11 +7,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import accepts from 'accepts';
 import fresh from 'fresh';
-import { logWhenClosed, type AccessLogSink } from '../middleware/access-log.js';
-import { cacheKey, hasCredentials, type ResponseCache } from '../middleware/cache.js';
-import { clientIp } from '../middleware/forwarded.js';
-import { chooseRequestId } from '../middleware/request-id.js';
-import type { CachedResponse } from './cache.js';
+import { logWhenClosed, type AccessLogSink } from './access-log.js';
+import { cacheKey, hasCredentials, type ResponseCache } from './cache.js';
+import { clientIp } from './forwarded.js';
+import { chooseRequestId } from './request-id.js';
+import type { CachedResponse } from '../platform/cache.js';
 
 export interface FastHitOptions {
   cache: ResponseCache;
@@ -29,8 +29,8 @@ function send(req: IncomingMessage, res: ServerResponse, entry: CachedResponse &
     res.end();
     return;
   }
-  // As koa-compress decides: never for HEAD, and only what the client accepts (q=0 refuses).
-  const gzip = entry.gzip && req.method === 'GET' && req.headers['accept-encoding'] && accepts(req).encoding('gzip') === 'gzip' ? entry.gzip : undefined;
+  // As koa-compress decides: never for HEAD, and gzip only when the client prefers it to identity (q=0 refuses).
+  const gzip = entry.gzip && req.method === 'GET' && req.headers['accept-encoding'] && accepts(req).encoding(['gzip', 'identity']) === 'gzip' ? entry.gzip : undefined;
   const body = gzip ?? entry.body;
   headers.push('content-type', entry.type, 'content-length', String(body.length));
   if (gzip) headers.push('content-encoding', 'gzip');
