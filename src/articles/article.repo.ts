@@ -189,16 +189,22 @@ export async function insertTags(db: Db, articleId: number, tags: string[]): Pro
   }
 }
 
-/** Run in the article's transaction. */
+/** Run in the article's transaction, after the article row was written (its lock keeps a concurrent retag or delete out). Only tags that change are touched. */
 export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
   const old = await tagsOf(db, articleId);
-  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
-  await countTags(db, old, -1);
-  await insertTags(db, articleId, tags);
+  const removed = old.filter((tag) => !tags.includes(tag));
+  const added = tags.filter((tag) => !old.includes(tag));
+  if (removed.length > 0) {
+    await db.deleteFrom('article_tags').where('article_id', '=', articleId).where('tag', 'in', removed).execute();
+    await countTags(db, removed, -1);
+  }
+  await insertTags(db, articleId, added);
 }
 
 /** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts. Run in a transaction. */
 export async function deleteArticle(db: Db, id: number): Promise<void> {
+  // Lock the article row before reading its tags, as an edit does, so a retag committing meanwhile cannot leave counts behind.
+  await db.updateTable('articles').set({ updated_at: sql`updated_at` }).where('id', '=', id).execute();
   await countTags(db, await tagsOf(db, id), -1);
   await db.deleteFrom('articles').where('id', '=', id).execute();
 }
