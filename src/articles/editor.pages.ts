@@ -15,7 +15,7 @@ import * as articles from './article.service.js';
 interface EditorForm { title: string; description: string; body: string; tags: string }
 
 /** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
-export const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
 
 function readForm(ctx: AppContext): EditorForm {

@@ -21,18 +21,18 @@ export interface AccessEntry {
 }
 
 /** nginx's code for "client closed the connection before the response was sent". */
-export const CLIENT_CLOSED = 499;
+const CLIENT_CLOSED = 499;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** 10/Oct/2000:13:55:36 +0000 — always UTC, so lines from every worker and host compare as text. */
-export function formatClfDate(d: Date): string {
+function formatClfDate(d: Date): string {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
 /** Apache's escaping inside quoted fields: quotes, backslashes and control bytes never break a line. */
-export function escapeField(value: string): string {
+function escapeField(value: string): string {
   // eslint-disable-next-line no-control-regex -- control bytes are exactly what must be escaped
   return value.replace(/["\\\x00-\x1f\x7f]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

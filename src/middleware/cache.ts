@@ -15,7 +15,7 @@ import type { AppContext } from '../platform/state.js';
  * Anonymous GETs that are the same for every reader. Other routes opt in with ctx.state.cacheable = true;
  * a route opts out with ctx.state.cacheable = false. A response that sets a cookie is never stored.
  */
-export const cacheablePaths: RegExp[] = [
+const cacheablePaths: RegExp[] = [
   /^\/$/,
   /^\/tag\/[^/]+$/,
   /^\/article\/[^/]+$/,

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Next } from 'koa';
 import type { AppContext } from '../platform/state.js';
 
-export function trustedProxies(entries: string[]): BlockList {
+function trustedProxies(entries: string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
     const [address, prefix] = entry.split('/');
@@ -16,7 +16,7 @@ export function trustedProxies(entries: string[]): BlockList {
   return list;
 }
 
-export function isTrusted(list: BlockList, address: string | undefined): boolean {
+function isTrusted(list: BlockList, address: string | undefined): boolean {
   if (!address) return false;
   const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
   return list.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');

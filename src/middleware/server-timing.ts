@@ -15,13 +15,13 @@ export function serverTiming() {
 }
 
 /** A metric name is an HTTP token: keep letters, digits and a few marks. */
-export function metricName(name: string, fallback: string): string {
+function metricName(name: string, fallback: string): string {
   const cleaned = name.replace(/[^\w.-]/g, '');
   return cleaned || fallback;
 }
 
 /** Wraps one layer so its self time is added to the request's timings under `name`. */
-export function timedLayer<S>(name: string, layer: Middleware<S>): Middleware<S> {
+function timedLayer<S>(name: string, layer: Middleware<S>): Middleware<S> {
   return async function timed(ctx, next) {
     const timings = currentTimings();
     if (!timings) return layer(ctx, next);

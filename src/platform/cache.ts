@@ -78,7 +78,6 @@ export function entityTag(body: Buffer): string {
 }
 
 export interface GenerationStore {
-  readonly kind: 'redis' | 'database';
   /** The current write generation: read fresh, never older than the call. */
   read(): Promise<string>;
   /** The same, synchronously, where the store can (SQLite). */
@@ -87,17 +86,16 @@ export interface GenerationStore {
   bump(): Promise<void>;
 }
 
-export function redisGeneration(redis: Redis, key: string): GenerationStore {
+function redisGeneration(redis: Redis, key: string): GenerationStore {
   return {
-    kind: 'redis',
     read: coalesceReads(async () => (await redis.get(key)) ?? '0'),
     bump: async () => { await redis.incr(key); },
   };
 }
 
-export function databaseGeneration(database: Pick<DatabaseHandle, 'db' | 'sqlite'>): GenerationStore {
+function databaseGeneration(database: Pick<DatabaseHandle, 'db' | 'sqlite'>): GenerationStore {
   const queries = generationQueries(database);
-  return { kind: 'database', read: coalesceReads(queries.read), readNow: queries.readNow, bump: queries.bump };
+  return { read: coalesceReads(queries.read), readNow: queries.readNow, bump: queries.bump };
 }
 
 export function generationStore(deps: { redis?: Redis; database: Pick<DatabaseHandle, 'db' | 'sqlite'>; config: { REDIS_PREFIX: string } }): GenerationStore {

@@ -26,7 +26,7 @@ function parse(text: string | null | undefined): Record<string, unknown> | undef
   }
 }
 
-export function redisSessionStore(redis: Redis, prefix: string): SessionStore {
+function redisSessionStore(redis: Redis, prefix: string): SessionStore {
   const key = (id: string) => `${prefix}sess:${hashId(id)}`;
   return {
     get: async (id) => parse(await redis.get(key(id))),
@@ -38,7 +38,7 @@ export function redisSessionStore(redis: Redis, prefix: string): SessionStore {
 /** One save in this many also sweeps expired rows, so the table does not grow without bound. */
 const SWEEP_EVERY = 200;
 
-export function databaseSessionStore(database: Pick<DatabaseHandle, 'db'>): SessionStore {
+function databaseSessionStore(database: Pick<DatabaseHandle, 'db'>): SessionStore {
   const { db } = database;
   return {
     get: async (id) => parse(await repo.findSession(db, hashId(id), Date.now())),
@@ -51,6 +51,6 @@ export function databaseSessionStore(database: Pick<DatabaseHandle, 'db'>): Sess
   };
 }
 
-export function sessionStoreFor(deps: { database: Pick<DatabaseHandle, 'db' | 'dialect'>; redis?: Redis; prefix: string }): SessionStore {
+export function sessionStoreFor(deps: { database: Pick<DatabaseHandle, 'db'>; redis?: Redis; prefix: string }): SessionStore {
   return deps.redis ? redisSessionStore(deps.redis, deps.prefix) : databaseSessionStore(deps.database);
 }

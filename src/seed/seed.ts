@@ -37,7 +37,7 @@ const SPAN = 3 * 365 * 24 * 3600 * 1000;
 // Rows per INSERT: under SQLite's 32766 bound parameters and MySQL's packet size.
 const ROWS_PER_BATCH = 250;
 
-export const seededEmail = (name: string) => `${name}@example.com`;
+const seededEmail = (name: string) => `${name}@example.com`;
 
 /** Deletes every user and everything they wrote. */
 export function resetSite(db: Db): Promise<void> {

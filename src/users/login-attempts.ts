@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.js';
 import type { AppContext, AppDeps } from '../platform/state.js';
 import { loginLimiter } from './login-limit.js';
 
-export const tooManyAttempts = () => new AppError('rate_limited', { credentials: ['too many attempts, try again later'] });
+const tooManyAttempts = () => new AppError('rate_limited', { credentials: ['too many attempts, try again later'] });
 
 /** Counts this attempt; throws 429 (with Retry-After) when this address has spent its budget for this email. */
 export async function limitLoginAttempts(ctx: AppContext, deps: Pick<AppDeps, 'config' | 'redis' | 'database'>, email: string): Promise<void> {

@@ -28,7 +28,7 @@ export function useServer(dialect: TestDialect): Suite {
   return suite;
 }
 
-export function leakCheckedClient(url: string): Api {
+function leakCheckedClient(url: string): Api {
   return apiClient(url, {
     onResponse(res, method, path) {
       assert.ok(res.status < 500, `${method} ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);
@@ -44,7 +44,7 @@ const leakyKey = /^(id|_id|\w+_id|\w*Id|password\w*|\w*hash\w*|is_?admin|secret|
 const commentPath = /\.comments?(\[\d+\])?$/;
 
 /** Every path in a JSON value that holds an internal id, a password or a password hash. */
-export function findLeaks(value: unknown, path = '$'): string[] {
+function findLeaks(value: unknown, path = '$'): string[] {
   if (typeof value === 'string') return /^scrypt\$/.test(value) ? [`${path} (a password hash)`] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => findLeaks(item, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];

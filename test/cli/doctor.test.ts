@@ -8,8 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../src/platform/db.js';
 import { migrateToLatest } from '../../src/platform/migrate.js';
-import { freePort } from '../support/services.js';
-import { needService, REDIS_TEST_URL } from '../support/services.js';
+import { freePort, needService, REDIS_TEST_URL } from '../support/services.js';
 
 const run = promisify(execFile);
 

@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createMysqlDatabase, REDIS_TEST_URL } from '../support/services.js';
-import { freePort } from '../support/services.js';
+import { createMysqlDatabase, freePort, REDIS_TEST_URL } from '../support/services.js';
 import { root } from '../support/build.js';
 
 const exec = promisify(execFile);

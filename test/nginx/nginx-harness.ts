@@ -12,7 +12,7 @@ import { freePort, portAnswers, serviceMissing } from '../support/services.js';
 
 const run = promisify(execFile);
 
-export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find((p) => fs.existsSync(p));
+const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find((p) => fs.existsSync(p));
 
 /** A skip reason when nginx is missing (a failure under CI=true, like the other real services). */
 export function needNginx(): string | undefined {
@@ -53,7 +53,7 @@ export interface RunningNginx {
 }
 
 /** Starts nginx with a config built for this prefix and port; resolves once it accepts connections. */
-export async function startNginx(build: (opts: { prefix: string; port: number }) => string): Promise<RunningNginx> {
+async function startNginx(build: (opts: { prefix: string; port: number }) => string): Promise<RunningNginx> {
   const prefix = makePrefix();
   const port = await freePort();
   fs.writeFileSync(path.join(prefix, 'nginx.conf'), build({ prefix, port }));
