@@ -90,6 +90,16 @@ test('when a client takes gzip, then a hit is gzipped; when it refuses it or ask
   assert.equal(head.body.length, 0);
 });
 
+test('when a client prefers identity to gzip, then a hit is not gzipped, as koa-compress would decide', async () => {
+  const identity = await get(`${server.url}/article/fast-hits`);
+  for (const acceptEncoding of ['identity, gzip;q=0.5', 'gzip;q=0.5, identity;q=0.9', 'br']) {
+    const hit = await get(`${server.url}/article/fast-hits`, { 'accept-encoding': acceptEncoding });
+    assert.equal(hit.headers['x-cache'], 'HIT');
+    assert.equal(hit.headers['content-encoding'], undefined, acceptEncoding);
+    assert.ok(hit.body.equals(identity.body), acceptEncoding);
+  }
+});
+
 test('when hits are served, then each is in the access log with its status and size', async () => {
   const miss = await get(`${server.url}/tag/speed?logged=1`);
   const hit = await get(`${server.url}/tag/speed?logged=1`);
