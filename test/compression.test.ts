@@ -2,18 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import http from 'node:http';
+import { rawRequest } from './support/client.js';
 import { startTestServer } from './support/server.js';
 
-function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
-  });
-}
+const rawGet = (url: string, headers: Record<string, string>) => rawRequest(url, { headers });
 
 test('when a client accepts gzip, then pages over 1 KB come gzipped (cached or not) and small ones plain', async () => {
   const server = await startTestServer('sqlite');

@@ -4,13 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { BalancingMethod } from '../../src/platform/nginx-config.js';
-import { apiClient } from '../support/client.js';
+import { apiClient, rawRequest } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { hostPort, INSTANCE_NAMES as names, needNginx, nginxFor, spread, startInstances, type RunningNginx } from './nginx-harness.js';
 
@@ -173,9 +172,7 @@ describe('nginx in front of instances that come and go', { skip: needNginx() }, 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-lb-'));
     const server = await startTestServer('sqlite', { INSTANCE_NAME: 'a', DATABASE_URL: `sqlite:${path.join(dir, 'q.db')}`, TRUST_PROXY: '127.0.0.1', ACCESS_LOG: 'file' });
     const nginx = await nginxFor([hostPort(server)]);
-    const get = (url: string, localAddress: string) => new Promise<number>((resolve, reject) => {
-      http.get(url, { localAddress, headers: { 'X-Forwarded-For': '203.0.113.66' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); }).on('error', reject);
-    });
+    const get = async (url: string, localAddress: string) => (await rawRequest(url, { localAddress, headers: { 'X-Forwarded-For': '203.0.113.66' } })).status;
     const accessLine = async (probe: string) => {
       const file = path.join(server.dataDir, 'logs', 'access.log');
       for (let i = 0; i < 50; i++) {

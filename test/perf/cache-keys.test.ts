@@ -2,8 +2,7 @@
 // anonymous writes (which cannot change content) leave the shared write generation alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { apiClient } from '../support/client.js';
+import { apiClient, rawRequest } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -15,16 +14,9 @@ before(async () => {
 });
 after(() => server?.close());
 
-function getWithHost(path: string, host: string): Promise<{ status: number; cache: string | undefined; body: string }> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode!, cache: res.headers['x-cache'] as string | undefined, body }));
-    }).on('error', reject);
-  });
+async function getWithHost(path: string, host: string): Promise<{ status: number; cache: string | undefined; body: string }> {
+  const res = await rawRequest(`${server.url}${path}`, { headers: { host } });
+  return { status: res.status, cache: res.headers['x-cache'] as string | undefined, body: res.body.toString('utf8') };
 }
 
 test('when someone fetches the feed with a forged Host, then readers of the real host never get its links', async () => {

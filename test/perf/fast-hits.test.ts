@@ -5,23 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { apiClient } from '../support/client.js';
+import { apiClient, rawRequest } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
-
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    http.request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject).end();
-  });
-}
+const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(url, { headers, method });
 
 // Per request or per representation: everything else must be the same on a miss and on a hit.
 const perRequest = new Set(['date', 'x-request-id', 'x-cache', 'connection', 'keep-alive', 'content-length', 'content-encoding']);

@@ -1,4 +1,19 @@
-// A small JSON client for API tests: fetch against the test server, with an optional token.
+// A small JSON client for API tests: fetch against the test server, with an optional token; and
+// rawRequest, for tests that must see exactly the headers and bytes the server sent.
+import http from 'node:http';
+
+export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** One request through node:http (no fetch decoding, no added headers), on a connection of its own. */
+export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; localAddress?: string } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, localAddress: opts.localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject).end();
+  });
+}
 export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   headers: Headers;
