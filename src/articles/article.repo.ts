@@ -1,7 +1,7 @@
 // All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
-// and fetch tags for a whole page in one query (no N+1).
+// and each article's tags come in the same row, aggregated as JSON (no N+1, no second query).
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
-import { orUpdate, type Db } from '../platform/db.js';
+import { isMysql, orUpdate, type Db } from '../platform/db.js';
 import { prepared } from '../platform/prepared.js';
 import type { Database } from '../platform/db.types.js';
 import type { ArticleTable } from './article.table.js';
@@ -30,6 +30,8 @@ export interface ArticleListRow {
   favorites_count: number;
   favorited: number;
   following: number;
+  /** The article's tags as a JSON array (a parsed array from MySQL, whose JSON type mysql2 decodes). */
+  tag_list: string | string[] | null;
 }
 
 export interface ArticleFullRow extends ArticleListRow {
@@ -79,8 +81,15 @@ function applyFilter(db: Db, qb: From, f: FilterArgs): From {
   return qb;
 }
 
+/** An article's tags, aggregated in the same query: one statement (one round trip to MySQL) per list, not two. */
+function tagListOf(db: Db) {
+  return isMysql(db)
+    ? sql<string | null>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
+    : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`;
+}
+
 /** The columns every article read needs, relative to a viewer (0 when anonymous). */
-function withListColumns(qb: From, viewerId: number) {
+function withListColumns(db: Db, qb: From, viewerId: number) {
   return qb
     .innerJoin('users as author', 'author.id', 'articles.author_id')
     .select((eb) => [
@@ -95,11 +104,12 @@ function withListColumns(qb: From, viewerId: number) {
       eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
         .whereRef('follows.followed_id', '=', 'articles.author_id').where('follows.follower_id', '=', viewerId))
         .as('following'),
+      tagListOf(db).as('tag_list'),
     ]);
 }
 
 const listQuery = prepared((db, a: FilterArgs & { viewerId: number; limit: number; offset: number }) =>
-  withListColumns(applyFilter(db, db.selectFrom('articles'), a), a.viewerId)
+  withListColumns(db, applyFilter(db, db.selectFrom('articles'), a), a.viewerId)
     .orderBy('articles.created_at', 'desc').orderBy('articles.id', 'desc')
     .limit(a.limit).offset(a.offset));
 
@@ -122,7 +132,7 @@ export async function countArticles(db: Db, f: ArticleFilter): Promise<number> {
 }
 
 const bySlugQuery = prepared((db, a: { slug: string; viewerId: number }) =>
-  withListColumns(db.selectFrom('articles').where('articles.slug', '=', a.slug), a.viewerId)
+  withListColumns(db, db.selectFrom('articles').where('articles.slug', '=', a.slug), a.viewerId)
     .select(['articles.body', 'articles.body_html']));
 
 export async function findArticleBySlug(db: Db, slug: string, viewerId: number): Promise<ArticleFullRow | undefined> {
@@ -138,18 +148,6 @@ export async function findArticleIdentity(db: Db, slug: string): Promise<{ id: n
 
 export async function slugExists(db: Db, slug: string): Promise<boolean> {
   return (await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
-}
-
-const tagsForQuery = prepared((db, a: { ids: number[] }) =>
-  db.selectFrom('article_tags').select(['article_id', 'tag']).where('article_id', 'in', a.ids));
-
-export async function tagsFor(db: Db, articleIds: number[]): Promise<Map<number, string[]>> {
-  const byArticle = new Map<number, string[]>(articleIds.map((id) => [id, []]));
-  if (articleIds.length === 0) return byArticle;
-  const { rows } = await tagsForQuery(db, { ids: articleIds });
-  for (const row of rows) byArticle.get(row.article_id)?.push(row.tag);
-  for (const tags of byArticle.values()) tags.sort();
-  return byArticle;
 }
 
 export async function insertArticle(db: Db, article: Insertable<ArticleTable>): Promise<number> {

@@ -36,12 +36,18 @@ export interface ArticlePage {
   articlesCount: number;
 }
 
-function toSummary(row: ArticleListRow, tags: string[]): ArticleSummary {
+/** The tags from a row's tag_list, sorted (neither database promises an order inside an aggregate). */
+function tagsOf(row: ArticleListRow): string[] {
+  const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : row.tag_list ?? [];
+  return list.sort();
+}
+
+function toSummary(row: ArticleListRow): ArticleSummary {
   return {
     slug: row.slug,
     title: row.title,
     description: row.description,
-    tagList: tags,
+    tagList: tagsOf(row),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     favorited: Boolean(Number(row.favorited)),
@@ -55,8 +61,7 @@ export async function listArticles(db: Db, viewer: User | undefined, filter: Art
     repo.listArticles(db, filter, viewer?.id ?? 0, limit, offset),
     repo.countArticles(db, filter),
   ]);
-  const tags = await repo.tagsFor(db, rows.map((r) => r.id));
-  return { articles: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), articlesCount };
+  return { articles: rows.map(toSummary), articlesCount };
 }
 
 export function feed(db: Db, viewer: User, limit: number, offset: number): Promise<ArticlePage> {
@@ -66,8 +71,7 @@ export function feed(db: Db, viewer: User, limit: number, offset: number): Promi
 export async function getArticle(db: Db, viewer: User | undefined, slug: string): Promise<Article> {
   const row = await repo.findArticleBySlug(db, slug, viewer?.id ?? 0);
   if (!row) throw notFound('article');
-  const tags = await repo.tagsFor(db, [row.id]);
-  return { ...toSummary(row, tags.get(row.id) ?? []), body: row.body, bodyHtml: row.body_html, id: row.id, authorId: row.author_id };
+  return { ...toSummary(row), body: row.body, bodyHtml: row.body_html, id: row.id, authorId: row.author_id };
 }
 
 /** Runs write(slug) with a free slug for title; a clash (even a concurrent one) gets a suffix. */

@@ -99,13 +99,16 @@ function openMysql(url: string, poolSize: number): DatabaseHandle {
   };
 }
 
+/** True on MySQL/MariaDB, for the few statements whose SQL differs from SQLite's. */
+export const isMysql = (db: Db): boolean => db.getExecutor().adapter instanceof MysqlAdapter;
+
 /**
  * Insert, or update the row the key already names: MySQL's ON DUPLICATE KEY UPDATE, SQLite's
  * ON CONFLICT (key) DO UPDATE. In changes, a bare column name is the existing row's value on both.
  * Use with $call: db.insertInto(t).values(v).$call(orUpdate(db, 'key', changes)).
  */
 export function orUpdate<TB extends keyof Database & string, O>(db: Db, key: keyof Database[TB] & string, changes: Parameters<InsertQueryBuilder<Database, TB, O>['onDuplicateKeyUpdate']>[0]) {
-  const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
+  const mysql = isMysql(db);
   return (insert: InsertQueryBuilder<Database, TB, O>) =>
     (mysql ? insert.onDuplicateKeyUpdate(changes) : insert.onConflict((oc) => oc.column(key as never).doUpdateSet(changes as never)));
 }
