@@ -10,7 +10,7 @@ import { baseline, behindNginx, pm2Cluster, singleProcess, type DeployContext, t
 import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
 import { onCleanup, runCommand, sampleRss, stopEverything } from './lib/processes.js';
 import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
-import { scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
+import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, siteFacts, type SeedSize } from './lib/site.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,8 +42,8 @@ const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx'; sce
     { deployment: 'nginx', scenarios: ['home page', 'API list'] },
   ]
   : [
-    { deployment: 'single', scenarios: everyRead },
-    { deployment: 'single-nocache', scenarios: ['home page', 'article page', 'tag page', 'API list', 'API article'] },
+    { deployment: 'single', scenarios: ['home page', 'home page, no gzip', ...everyRead.slice(1)] },
+    { deployment: 'single-nocache', scenarios: ['home page', 'home page, no gzip', 'article page', 'tag page', 'API list', 'API article'] },
     { deployment: 'cluster', scenarios: everyRead },
     { deployment: 'nginx', scenarios: everyRead },
   ];
@@ -105,7 +105,8 @@ async function main() {
   const baselineRps = new Map<string, number>();
 
   const koa = await baseline(ctx);
-  for (const r of [await withAutocannon({ origin: koa.origin, path: '/' }, load), ...(useWrk ? [await withWrk({ origin: koa.origin, path: '/' }, load)] : [])]) {
+  const hello = { origin: koa.origin, path: '/', headers: BROWSER };
+  for (const r of [await withAutocannon(hello, load), ...(useWrk ? [await withWrk(hello, load)] : [])]) {
     baselineRps.set(r.tool, r.rps);
     rows.push({ ...r, deployment: koa.name, scenario: 'hello world', ratio: 1, peakRss: 0, peakRssTotal: 0 });
     log(`baseline · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
