@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { baseline, behindNginx, pm2Cluster, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
+import { baseline, behindNginx, pm2Cluster, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
 import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
-import { onCleanup, runCommand, sampleRss, stopEverything } from './lib/processes.js';
+import { onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
 import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, siteFacts, type SeedSize } from './lib/site.js';
@@ -90,6 +90,8 @@ async function main() {
     DATA_DIR: path.join(tmp, 'data'),
     LOG_DIR: path.join(tmp, 'logs'),
     LOG_LEVEL: 'warn',
+    // Production's malloc setting, in the environment every server (and the pm2 daemon) starts with.
+    ...runtime.env,
   };
   for (const name of ['REDIS_URL', 'CACHE', 'PORT', 'SERVER_TIMING', 'INSTANCE_NAME']) delete env[name];
 
@@ -123,6 +125,11 @@ async function main() {
     boots.push(d.bootMs!);
     bootCpu.push(d.bootCpuMs!);
     idle.single = d.idleRss;
+    // V8 shrinks an idle heap only after some seconds: the first full-run boot also waits 30 s.
+    if (i === 0 && !quick) {
+      await new Promise((r) => setTimeout(r, 30_000));
+      idle.singleAfter30s = d.pids.map(rssOf);
+    }
     await d.stop();
   }
   boots.sort((a, b) => a - b);
@@ -159,7 +166,7 @@ async function main() {
   const table = markdownTable(rows, skipped);
   const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s per row; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
     `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
-    `Idle RSS: one process ${(idle.single![0]! / 1048576).toFixed(0)} MB; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`;
+    `Idle RSS (1 s after ready): one process ${(idle.single![0]! / 1048576).toFixed(0)} MB${idle.singleAfter30s ? ` (${(idle.singleAfter30s[0]! / 1048576).toFixed(0)} MB after 30 s)` : ''}; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`;
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n`);
   fs.writeFileSync(`${base}.svg`, svgChart(rows, `Quire vs bare Koa, ${summary.date.slice(0, 10)} (autocannon, ${load.connections} connections, req/s)`));

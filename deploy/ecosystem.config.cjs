@@ -7,6 +7,7 @@
 // workers (DATABASE_URL, REDIS_URL, QUIRE_SECRET, PORT, ...).
 const os = require('node:os');
 const path = require('node:path');
+const runtime = require('./runtime.cjs');
 
 const root = path.resolve(__dirname, '..');
 const logDir = path.resolve(root, process.env.LOG_DIR || 'logs');
@@ -27,9 +28,8 @@ module.exports = {
       listen_timeout: Math.max(30_000, shutdownMs + 5_000),
       // SIGINT, then this long to drain before SIGKILL: more than the app's own deadline.
       kill_timeout: shutdownMs + 5_000,
-      // A young generation of 8 MB instead of V8's 16: peak RSS under load about 25 MB lower per
-      // worker; cached reads cost the same, uncached ones ~2.5% more CPU (more, smaller scavenges).
-      node_args: '--max-semi-space-size=8',
+      // V8 heap limits (deploy/runtime.cjs, shared with the bench's one-process rows).
+      node_args: runtime.nodeArgs.join(' '),
       // A worker that leaks is restarted (gracefully) before it hurts its neighbours.
       max_memory_restart: process.env.QUIRE_MAX_MEMORY || '512M',
       // Crash loops back off instead of spinning: 100 ms, 150 ms, ... up to 15 s.

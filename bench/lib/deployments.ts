@@ -4,6 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, onCleanup, rssOf, runCommand, startReady, waitForHttp } from './processes.js';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/** The node flags and environment a production worker starts with (deploy/runtime.cjs). */
+export const runtime = createRequire(import.meta.url)('../../deploy/runtime.cjs') as { nodeArgs: string[]; env: Record<string, string> };
 
 export interface Deployment {
   name: string;
@@ -27,7 +31,8 @@ const settle = () => new Promise((r) => setTimeout(r, 1000));
 
 export async function singleProcess(ctx: DeployContext, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Deployment> {
   const port = await freePort();
-  const server = await startReady([path.join(ctx.root, 'dist/bin/www.js')], { ...ctx.env, ...extraEnv, PORT: String(port) });
+  // Started as pm2 starts a worker: the same V8 flags (ctx.env already holds runtime.env).
+  const server = await startReady([...runtime.nodeArgs, path.join(ctx.root, 'dist/bin/www.js')], { ...ctx.env, ...extraEnv, PORT: String(port) });
   await settle();
   const pid = server.child.pid!;
   return { name, origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], bootMs: server.bootMs, bootCpuMs: server.bootCpuMs, stop: server.stop };

@@ -1,0 +1,21 @@
+// How a production worker's Node process is started: read by ecosystem.config.cjs (pm2) and by the
+// bench's one-process rows, so both measure and run the same thing. Figures: a helper's runs of 10 s
+// at 50 connections on the seeded 10 000-article site, 2026-11-25 (bench/README.md).
+module.exports = {
+  nodeArgs: [
+    // A young generation of 8 MB instead of V8's 16: peak RSS about 25 MB lower per worker; cached
+    // reads cost the same, uncached ones ~2.5% more CPU (more, smaller scavenges).
+    '--max-semi-space-size=8',
+    // Without a cap V8 sizes the old generation for a 4 GB heap and lets 50–60 MB of garbage sit
+    // after a burst of writes. The live heap is 22–26 MB, so 128 MB leaves about 5× headroom; cache
+    // bodies are Buffers, outside this limit. Cost: ~0.6% more CPU in full collections under writes.
+    '--max-old-space-size=128',
+  ],
+  env: {
+    // glibc raises its mmap threshold to 16 MB after the first scrypt (password hash) buffer is
+    // freed, and from then on every thread-pool thread keeps a 16 MB buffer: +64 MB after a few
+    // sign-ins. A fixed threshold returns them to the system. It must be in the environment the
+    // process starts with (glibc reads it once): for pm2, the daemon's (see docs/deploy.md).
+    MALLOC_MMAP_THRESHOLD_: '131072',
+  },
+};
