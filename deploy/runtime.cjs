@@ -17,10 +17,10 @@ module.exports = {
     // sign-ins. A fixed threshold returns them to the system. It must be in the environment the
     // process starts with (glibc reads it once): for pm2, the daemon's (see docs/deploy.md).
     MALLOC_MMAP_THRESHOLD_: '131072',
-    // Setting the threshold also freezes glibc's trim threshold at 128 KB, and then every gzip
-    // stream (~256 KB of zlib state per compressed response) grows and shrinks the heap with system
-    // calls: gzipped uncached responses fell to about half their req/s. 8 MB keeps that memory.
-    // Measured on 8 concurrent sign-ins from a fresh worker: 185 MB without either, 111 MB with both.
-    MALLOC_TRIM_THRESHOLD_: '8388608',
+    // Trade-off: setting it also fixes glibc's trim threshold at 128 KB, so each response the app
+    // gzips itself (~256 KB of zlib state) costs system calls: gzipped uncached responses measured
+    // about half the req/s. Behind nginx (COMPRESS=off, docs/deploy.md) the app gzips nothing.
+    // MALLOC_TRIM_THRESHOLD_=8388608 restores the speed, but peaks rose to 193–210 MB in the bench
+    // run of 20:38 (bench/README.md), so it is not set here.
   },
 };
