@@ -30,8 +30,8 @@ export interface ArticleListRow {
   favorites_count: number;
   favorited: number;
   following: number;
-  /** The article's tags as a JSON array (a parsed array from MySQL, whose JSON type mysql2 decodes). */
-  tag_list: string | string[] | null;
+  /** The article's tags, sorted. */
+  tag_list: string[];
 }
 
 export interface ArticleFullRow extends ArticleListRow {
@@ -88,6 +88,16 @@ function tagListOf(db: Db) {
     : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`;
 }
 
+/**
+ * tag_list as the database sent it (JSON text from SQLite and MariaDB, an array from MySQL, whose
+ * JSON type mysql2 decodes, NULL from MySQL for no tags), as a sorted array: neither database promises
+ * an order inside an aggregate.
+ */
+function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: string[] } {
+  const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : (row.tag_list as string[] | null) ?? [];
+  return { ...row, tag_list: list.sort() };
+}
+
 /** The columns every article read needs, relative to a viewer (0 when anonymous). */
 function withListColumns(db: Db, qb: From, viewerId: number) {
   return qb
@@ -115,7 +125,7 @@ const listQuery = prepared((db, a: FilterArgs & { viewerId: number; limit: numbe
 
 export async function listArticles(db: Db, f: ArticleFilter, viewerId: number, limit: number, offset: number): Promise<ArticleListRow[]> {
   const { rows } = await listQuery(db, { ...filterArgs(f), viewerId, limit, offset });
-  return rows as unknown as ArticleListRow[];
+  return rows.map(withTags) as unknown as ArticleListRow[];
 }
 
 // Every tag row belongs to an article (foreign key, cascade): a tag alone is counted on the tag index.
@@ -137,7 +147,7 @@ const bySlugQuery = prepared((db, a: { slug: string; viewerId: number }) =>
 
 export async function findArticleBySlug(db: Db, slug: string, viewerId: number): Promise<ArticleFullRow | undefined> {
   const { rows } = await bySlugQuery(db, { slug, viewerId });
-  return rows[0] as unknown as ArticleFullRow | undefined;
+  return rows[0] && withTags(rows[0]) as unknown as ArticleFullRow;
 }
 
 const identityQuery = prepared((db, a: { slug: string }) => db.selectFrom('articles').select(['id', 'author_id', 'title']).where('slug', '=', a.slug));

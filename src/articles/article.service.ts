@@ -36,18 +36,12 @@ export interface ArticlePage {
   articlesCount: number;
 }
 
-/** The tags from a row's tag_list, sorted (neither database promises an order inside an aggregate). */
-function tagsOf(row: ArticleListRow): string[] {
-  const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : row.tag_list ?? [];
-  return list.sort();
-}
-
 function toSummary(row: ArticleListRow): ArticleSummary {
   return {
     slug: row.slug,
     title: row.title,
     description: row.description,
-    tagList: tagsOf(row),
+    tagList: row.tag_list,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     favorited: Boolean(Number(row.favorited)),

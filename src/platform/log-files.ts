@@ -99,12 +99,13 @@ export function openLineLog(opts: LogFileOptions): (line: string) => void {
   let dropped = 0;
   const flush = () => {
     if (pending === '') return;
+    const lines = () => pending.split('\n').length - 1;
     if (stream.writableEnded) {
       // Closed at shutdown: a line from a connection that ended after the drain has nowhere to go.
-      process.stderr.write(`quire: ${file} is closed; ${pending.split('\n').length - 1} line(s) logged after shutdown were dropped\n`);
+      process.stderr.write(`quire: ${file} is closed; ${lines()} line(s) logged after shutdown were dropped\n`);
     } else if (stream.writableLength > MAX_QUEUED_BYTES) {
       if (dropped === 0) process.stderr.write(`quire: ${file} is not keeping up; dropping lines until it does\n`);
-      dropped += pending.split('\n').length - 1;
+      dropped += lines();
     } else {
       if (dropped > 0) process.stderr.write(`quire: ${file} caught up; ${dropped} lines were dropped\n`);
       dropped = 0;

@@ -1,6 +1,6 @@
 // The fragments render.ts writes in code instead of nunjucks: the page date (spares each worker the
-// locale data: it must read exactly as Intl's en-GB long date in UTC would) and the tag list (faster
-// than a loop: it must escape as the template did).
+// locale data: it must read exactly as Intl's en-GB long date in UTC would), the tag list and the
+// avatar (faster than a loop or a macro: they must escape as the templates did).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { avatarOf, longDate, tagList } from './render.js';
