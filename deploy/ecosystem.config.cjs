@@ -5,7 +5,7 @@
 // This file is read by the pm2 client when you run a command, so the environment of that shell
 // decides the number of workers, the log directory and the timeouts below, and is handed to the
 // workers (DATABASE_URL, REDIS_URL, QUIRE_SECRET, PORT, ...). pm2 hands them over once a worker has
-// started, too late for what the C library reads at start (MALLOC_MMAP_THRESHOLD_, deploy/runtime.cjs):
+// started, too late for what the C library reads at start (the MALLOC_ settings in deploy/runtime.cjs):
 // that must be in the pm2 daemon's own environment (docs/deploy.md, "Memory").
 const os = require('node:os');
 const path = require('node:path');

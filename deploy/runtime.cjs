@@ -17,10 +17,12 @@ module.exports = {
     // sign-ins. A fixed threshold returns them to the system. It must be in the environment the
     // process starts with (glibc reads it once): for pm2, the daemon's (see docs/deploy.md).
     MALLOC_MMAP_THRESHOLD_: '131072',
-    // Trade-off: setting it also fixes glibc's trim threshold at 128 KB, so each response the app
-    // gzips itself (~256 KB of zlib state) costs system calls: gzipped uncached responses measured
-    // about half the req/s. Behind nginx (COMPRESS=off, docs/deploy.md) the app gzips nothing.
-    // MALLOC_TRIM_THRESHOLD_=8388608 restores the speed, but peaks rose to 193–210 MB in the bench
-    // run of 20:38 (bench/README.md), so it is not set here.
+    // Setting it also fixes glibc's trim threshold at 128 KB: alone, every response the app gzips
+    // (~256 KB of zlib state, freed after each one) was handed back to the system and faulted in
+    // again, and gzipped uncached responses ran at about half the req/s. A 1 MB top pad keeps that
+    // much free at the top of each malloc arena instead: the speed of glibc's defaults came back
+    // (within noise, A/B of 2026-11-26 in bench/README.md), and RSS after sign-ins stayed ~95 MB.
+    // (MALLOC_TRIM_THRESHOLD_=8388608 also restored the speed, but peaks rose to 193–210 MB.)
+    MALLOC_TOP_PAD_: '1048576',
   },
 };
