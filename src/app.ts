@@ -14,9 +14,9 @@ import { accessLog, accessLogSink } from './middleware/access-log.js';
 import { serverTiming, timedLayers } from './middleware/server-timing.js';
 import { responseCache, type ResponseCache } from './middleware/cache.js';
 import { answerHitsEarly } from './middleware/fast-hits.js';
+import { compression } from './middleware/compress.js';
 import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
-import compress from 'koa-compress';
 import conditionalGet from 'koa-conditional-get';
 import etag from 'koa-etag';
 import path from 'node:path';
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     // Security headers and the CSP before the error handler, so error pages carry them too.
     securityHeaders(),
     // gzip for clients that take it, over every body incl. error pages and cache hits (COMPRESS=off behind nginx).
-    ...(config.COMPRESS ? [compress({ threshold: 1024, br: false, zstd: false, deflate: false })] : []),
+    ...(config.COMPRESS ? compression() : []),
     // Outermost catcher: everything below throws, this answers (pages get an HTML error page).
     errorHandler({ logger, renderPage: errorPages(view) }),
     // CORS for the API inside the error handler, so its headers ride on error answers too.

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import compressible from 'compressible';
+import { rememberGzip } from './compress.js';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
 import type { Logger } from '../platform/logger.js';
@@ -90,6 +91,7 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
     if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
   const gzip = compress && bytes.length >= 1024 && compressible(type) ? gzipSync(bytes) : undefined;
+  if (gzip) rememberGzip(bytes, gzip); // the miss is sent with this copy too, not gzipped twice
   return { generation, type, headers, body: bytes, gzip, etag };
 }
 

@@ -5,10 +5,10 @@
 // writes, signed-in readers — goes on to Koa unchanged. A hit served here costs a fraction of one
 // served by the cache middleware: no context, no promise chain, no per-layer header work.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import accepts from 'accepts';
 import fresh from 'fresh';
 import { logWhenClosed, type AccessLogSink } from './access-log.js';
 import { cacheKey, hasCredentials, type ResponseCache } from './cache.js';
+import { prefersGzip } from './compress.js';
 import { clientIp } from './forwarded.js';
 import { chooseRequestId } from './request-id.js';
 import type { CachedResponse } from '../platform/cache.js';
@@ -29,8 +29,8 @@ function send(req: IncomingMessage, res: ServerResponse, entry: CachedResponse &
     res.end();
     return;
   }
-  // As koa-compress decides: never for HEAD, and gzip only when the client prefers it to identity (q=0 refuses).
-  const gzip = entry.gzip && req.method === 'GET' && req.headers['accept-encoding'] && accepts(req).encoding(['gzip', 'identity']) === 'gzip' ? entry.gzip : undefined;
+  // As the compression layers decide: never for HEAD, and gzip only when the client prefers it to identity.
+  const gzip = entry.gzip && req.method === 'GET' && prefersGzip(req) ? entry.gzip : undefined;
   const body = gzip ?? entry.body;
   headers.push('content-type', entry.type, 'content-length', String(body.length));
   if (gzip) headers.push('content-encoding', 'gzip');

@@ -1,0 +1,68 @@
+// Response compression when no nginx is in front (COMPRESS=off behind it). koa-compress pipes every
+// body through a zlib stream on the thread pool; for a rendered page or a JSON answer, which is
+// already whole in memory, that machinery (stream, pipeline, thread hops, a chunked response) cost
+// more CPU than compressing it: an uncached home page spent ~11% of its CPU there. So bodies held in
+// memory, up to SYNC_MAX_BYTES, are gzipped here in one call and sent with a Content-Length; streams
+// (public files) and larger bodies go on to koa-compress, which skips what already has an encoding.
+// A body the response cache has gzipped already is not compressed again (rememberGzip).
+import type { IncomingMessage } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import accepts from 'accepts';
+import compressible from 'compressible';
+import koaCompress from 'koa-compress';
+import type { Middleware } from 'koa';
+import type { AppContext, RequestState } from '../platform/state.js';
+
+const THRESHOLD = 1024;
+/** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long (~1 ms). */
+const SYNC_MAX_BYTES = 256 * 1024;
+const emptyStatuses = new Set([204, 205, 206, 304]);
+
+/** Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
+/** Records that gzip is body gzipped, so sending body gzipped costs nothing more. */
+export function rememberGzip(body: Buffer, gzip: Buffer): void {
+  gzipped.set(body, gzip);
+}
+
+/**
+ * Whether to send gzip, as koa-compress decides with only gzip enabled: not without an
+ * Accept-Encoding header, and only when the client prefers gzip to identity (q=0 refuses it).
+ */
+export function prefersGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  return Boolean(header) && (header === '*' || accepts(req).encoding(['gzip', 'identity']) === 'gzip');
+}
+
+/** A body Koa holds in memory, as the bytes it would send; undefined for streams and the rest. */
+function bytesOf(body: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body !== null && typeof body === 'object' && (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype)) {
+    return Buffer.from(JSON.stringify(body));
+  }
+  return undefined;
+}
+
+function gzipInMemory(): Middleware<RequestState> {
+  return async function gzipInMemory(ctx: AppContext, next) {
+    await next();
+    const { response } = ctx;
+    if (
+      ctx.method === 'HEAD' || emptyStatuses.has(ctx.status) || ctx.res.headersSent || !ctx.writable ||
+      response.get('Content-Encoding') || response.get('Content-Range') ||
+      /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control')) ||
+      !compressible(response.type) || !prefersGzip(ctx.req)
+    ) return;
+    const bytes = bytesOf(ctx.body);
+    if (!bytes || bytes.length < THRESHOLD || bytes.length > SYNC_MAX_BYTES) return;
+    ctx.body = gzipped.get(bytes) ?? gzipSync(bytes); // Koa keeps the Content-Type and sets the length
+    ctx.set('Content-Encoding', 'gzip');
+  };
+}
+
+/** Both layers, outermost first: koa-compress (Vary, streams, large bodies) around the in-memory gzip. */
+export function compression(): Middleware<RequestState>[] {
+  return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory()];
+}
