@@ -143,7 +143,7 @@ function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
         refused = ctx.status >= 400 && ctx.status < 500;
       } finally {
         // After: entries rendered while the write was in flight may hold the old data. A 4xx changed nothing.
-        if (!refused) await generation.bump().catch((err: unknown) => logger.error({ err }, 'cache generation bump failed after a write'));
+        if (!refused) await generation.bump().catch((err: unknown) => logger.error({ err, requestId: ctx.state.requestId }, 'cache generation bump failed after a write'));
       }
       return;
     }
@@ -161,7 +161,7 @@ function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
       current = await generation.read();
     } catch (err) {
       // Cannot tell what is fresh: serve uncached, and forget what we had.
-      logger.warn({ err }, 'cache generation unreadable; serving uncached');
+      logger.warn({ err, requestId: ctx.state.requestId }, 'cache generation unreadable; serving uncached');
       lru.clear();
       return next();
     }

@@ -1,9 +1,8 @@
 // Gives every request an id (kept from a sane X-Request-Id, which forwarded-headers lets through only
-// from a trusted proxy), echoes it back, and makes it the request id of every log line written while
-// the request is served.
+// from a trusted proxy) in ctx.state.requestId, for the log lines written while serving it, and
+// echoes it back.
 import { randomUUID } from 'node:crypto';
 import type { Next } from 'koa';
-import { runWithRequestId } from '../platform/logger.js';
 import type { AppContext } from '../platform/state.js';
 
 const sane = /^[\w.:-]{1,128}$/;
@@ -18,6 +17,6 @@ export function requestId() {
     // Only a proxy's id arrives here (nginx's $request_id ties its log to ours); a client's could forge or collide.
     ctx.state.requestId = chooseRequestId(ctx.get('X-Request-Id'));
     ctx.set('X-Request-Id', ctx.state.requestId);
-    await runWithRequestId(ctx.state.requestId, next);
+    await next();
   };
 }
