@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import compressible from 'compressible';
 import { rememberGzip } from './compress.js';
+import { bytesOf } from './json-body.js';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
 import type { Logger } from '../platform/logger.js';
@@ -74,12 +75,8 @@ function isWrite(method: string): boolean {
  * below the cache layer; undefined when not storable. */
 function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>, compress: boolean): CachedResponse | undefined {
   if (ctx.status !== 200 || ctx.response.get('Set-Cookie')) return undefined;
-  const body: unknown = ctx.body;
-  let bytes: Buffer;
-  if (Buffer.isBuffer(body)) bytes = body;
-  else if (typeof body === 'string') bytes = Buffer.from(body);
-  else if (body !== null && typeof body === 'object' && (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype)) bytes = Buffer.from(JSON.stringify(body));
-  else return undefined; // streams, files, empty bodies
+  const bytes = bytesOf(ctx.body);
+  if (!bytes) return undefined; // streams, files, empty bodies
   const type = ctx.response.get('Content-Type') || 'application/octet-stream';
   ctx.body = bytes;
   ctx.type = type;

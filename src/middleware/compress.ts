@@ -12,6 +12,7 @@ import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import type { Middleware } from 'koa';
 import type { AppContext, RequestState } from '../platform/state.js';
+import { bytesOf } from './json-body.js';
 
 const THRESHOLD = 1024;
 /** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long (~1 ms). */
@@ -33,16 +34,6 @@ export function rememberGzip(body: Buffer, gzip: Buffer): void {
 export function prefersGzip(req: IncomingMessage): boolean {
   const header = req.headers['accept-encoding'];
   return Boolean(header) && (header === '*' || accepts(req).encoding(['gzip', 'identity']) === 'gzip');
-}
-
-/** A body Koa holds in memory, as the bytes it would send; undefined for streams and the rest. */
-function bytesOf(body: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(body)) return body;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body !== null && typeof body === 'object' && (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype)) {
-    return Buffer.from(JSON.stringify(body));
-  }
-  return undefined;
 }
 
 function gzipInMemory(): Middleware<RequestState> {
