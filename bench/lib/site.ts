@@ -1,5 +1,5 @@
 // The seeded site the bench measures: seeded once per size under bench/.data (reused while the
-// sizes match), copied fresh for every run, and read for the addresses the scenarios request.
+// sizes match), copied fresh for every deployment, and read for the addresses the scenarios request.
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -21,8 +21,12 @@ export interface SiteFacts {
   writers: string[];
 }
 
-/** Returns the path of a fresh copy of a database seeded with size. */
-export async function seededCopy(root: string, dataDir: string, size: SeedSize, env: NodeJS.ProcessEnv): Promise<{ file: string; reused: boolean; seedSeconds?: number }> {
+/**
+ * Returns the path of a fresh copy of a database seeded with size, and restore(), which copies the
+ * seeded database over it again (with no server running on it): each deployment then reads the same
+ * site, not one the previous deployment's write mix grew by thousands of articles and comments.
+ */
+export async function seededCopy(root: string, dataDir: string, size: SeedSize, env: NodeJS.ProcessEnv): Promise<{ file: string; restore: () => void; reused: boolean; seedSeconds?: number }> {
   fs.mkdirSync(dataDir, { recursive: true });
   const name = `seed-u${size.users}-a${size.articles}-c${size.comments}-s${size.seed}`;
   const pristine = path.join(dataDir, `${name}.db`);
@@ -43,9 +47,12 @@ export async function seededCopy(root: string, dataDir: string, size: SeedSize, 
     fs.writeFileSync(marker, JSON.stringify({ ...size, seededAt: new Date().toISOString(), seconds: seedSeconds }, null, 2));
   }
   const file = path.join(dataDir, 'run.db');
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
-  fs.copyFileSync(pristine, file);
-  return { file, reused, seedSeconds };
+  const restore = () => {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+    fs.copyFileSync(pristine, file);
+  };
+  restore();
+  return { file, restore, reused, seedSeconds };
 }
 
 export function siteFacts(file: string): SiteFacts {
