@@ -48,6 +48,8 @@ const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx'; sce
     { deployment: 'nginx', scenarios: everyRead },
   ];
 
+const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx' } as const;
+
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -104,16 +106,22 @@ async function main() {
 
   const rows: Row[] = [];
   const skipped: Skipped[] = [];
-  const baselineRps = new Map<string, number>();
 
-  const koa = await baseline(ctx);
-  const hello = { origin: koa.origin, path: '/', headers: BROWSER };
-  for (const r of [await withAutocannon(hello, load), ...(useWrk ? [await withWrk(hello, load)] : [])]) {
-    baselineRps.set(r.tool, r.rps);
-    rows.push({ ...r, deployment: koa.name, scenario: 'hello world', ratio: 1, peakRss: 0, peakRssTotal: 0 });
-    log(`baseline · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
-  }
-  await koa.stop();
+  // The bare Koa baseline, measured again before each deployment: this machine's speed drifts
+  // (two runs an hour apart on 2026-11-26 measured 36k and 19k req/s at their start), so each row
+  // is read against the baseline measured just before its own deployment, with the same tool.
+  const measureBaseline = async (before: string): Promise<Map<string, number>> => {
+    const koa = await baseline(ctx);
+    const hello = { origin: koa.origin, path: '/', headers: BROWSER };
+    const measured = new Map<string, number>();
+    for (const r of [await withAutocannon(hello, load), ...(useWrk ? [await withWrk(hello, load)] : [])]) {
+      measured.set(r.tool, r.rps);
+      rows.push({ ...r, deployment: koa.name, scenario: `hello world, before ${before}`, ratio: 1, peakRss: 0, peakRssTotal: 0 });
+      log(`baseline before ${before} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
+    }
+    await koa.stop();
+    return measured;
+  };
 
   // Boot to ready on the seeded database, three times: the median.
   const boots: number[] = [];
@@ -140,10 +148,11 @@ async function main() {
     // Every deployment starts on the seeded site: the write mix adds ~3 000 articles and comments,
     // which made the tag and article pages of the next deployment slower than the first one's.
     seeded.restore();
+    const baselineRps = await measureBaseline(deploymentNames[step.deployment]);
     let deployment: Deployment;
     let upstream: Deployment | undefined;
-    if (step.deployment === 'single') deployment = await singleProcess(ctx, 'one process');
-    else if (step.deployment === 'single-nocache') deployment = await singleProcess(ctx, 'one process, CACHE=off', { CACHE: 'off' });
+    if (step.deployment === 'single') deployment = await singleProcess(ctx, deploymentNames.single);
+    else if (step.deployment === 'single-nocache') deployment = await singleProcess(ctx, deploymentNames['single-nocache'], { CACHE: 'off' });
     else if (step.deployment === 'cluster') deployment = await pm2Cluster(ctx, 2);
     else deployment = await behindNginx(ctx, (upstream = await pm2Cluster(ctx, 2)));
     if (step.deployment === 'cluster') idle.cluster = deployment.idleRss;

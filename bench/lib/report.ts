@@ -5,7 +5,7 @@ import type { LoadResult } from './load.js';
 export interface Row extends LoadResult {
   deployment: string;
   scenario: string;
-  /** rps divided by the baseline's rps for the same tool, in this run. */
+  /** rps divided by the rps of the baseline measured with the same tool just before this row's deployment. */
   ratio: number;
   /** Peak RSS of the busiest server process during the scenario, bytes. */
   peakRss: number;
@@ -34,10 +34,11 @@ export function markdownTable(rows: Row[], skipped: Skipped[]): string {
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
-/** Horizontal bars, one per autocannon row, scaled to the baseline (the dashed line). */
+/** Horizontal bars, one per autocannon row, scaled to the baseline (the dashed line: the median of its measurements). */
 export function svgChart(rows: Row[], title: string): string {
   const shown = rows.filter((r) => r.tool === 'autocannon');
-  const baseline = shown.find((r) => r.deployment.startsWith('baseline'))?.rps ?? Math.max(...shown.map((r) => r.rps));
+  const baselines = shown.filter((r) => r.deployment.startsWith('baseline')).map((r) => r.rps).sort((a, b) => a - b);
+  const baseline = baselines[Math.floor(baselines.length / 2)] ?? Math.max(...shown.map((r) => r.rps));
   const max = Math.max(baseline, ...shown.map((r) => r.rps));
   const labelWidth = 330;
   const barWidth = 520;
@@ -60,7 +61,7 @@ export function svgChart(rows: Row[], title: string): string {
 <text x="10" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>
 ${bars}
 <line x1="${bx.toFixed(1)}" y1="${top - 4}" x2="${bx.toFixed(1)}" y2="${height - 24}" stroke="#333" stroke-dasharray="4 3"/>
-<text x="${bx.toFixed(1)}" y="${height - 8}" text-anchor="middle">bare Koa baseline</text>
+<text x="${bx.toFixed(1)}" y="${height - 8}" text-anchor="middle">bare Koa baseline (median)</text>
 </svg>
 `;
 }
