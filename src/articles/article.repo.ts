@@ -98,8 +98,11 @@ function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: stri
   return { ...row, tag_list: list.sort() };
 }
 
-/** The columns every article read needs, relative to a viewer (0 when anonymous). */
-function withListColumns(db: Db, qb: From, viewerId: number) {
+/**
+ * The columns every article read needs, relative to a viewer. For an anonymous reader (viewerId
+ * undefined) favorited and following are constants: no lookup per row for a user who does not exist.
+ */
+function withListColumns(db: Db, qb: From, viewerId: number | undefined) {
   return qb
     .innerJoin('users as author', 'author.id', 'articles.author_id')
     .select((eb) => [
@@ -108,23 +111,23 @@ function withListColumns(db: Db, qb: From, viewerId: number) {
       'author.username as author_username', 'author.bio as author_bio', 'author.image as author_image',
       eb.selectFrom('favorites').select(eb.fn.countAll<number>().as('n'))
         .whereRef('favorites.article_id', '=', 'articles.id').as('favorites_count'),
-      eb.exists(eb.selectFrom('favorites').select(sql`1`.as('one'))
+      viewerId === undefined ? sql<number>`0`.as('favorited') : eb.exists(eb.selectFrom('favorites').select(sql`1`.as('one'))
         .whereRef('favorites.article_id', '=', 'articles.id').where('favorites.user_id', '=', viewerId))
         .as('favorited'),
-      eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
+      viewerId === undefined ? sql<number>`0`.as('following') : eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
         .whereRef('follows.followed_id', '=', 'articles.author_id').where('follows.follower_id', '=', viewerId))
         .as('following'),
       tagListOf(db).as('tag_list'),
     ]);
 }
 
-const listQuery = prepared((db, a: FilterArgs & { viewerId: number; limit: number; offset: number }) =>
+const listQuery = prepared((db, a: FilterArgs & { viewerId?: number; limit: number; offset: number }) =>
   withListColumns(db, applyFilter(db, db.selectFrom('articles'), a), a.viewerId)
     .orderBy('articles.created_at', 'desc').orderBy('articles.id', 'desc')
     .limit(a.limit).offset(a.offset));
 
 export async function listArticles(db: Db, f: ArticleFilter, viewerId: number, limit: number, offset: number): Promise<ArticleListRow[]> {
-  const { rows } = await listQuery(db, { ...filterArgs(f), viewerId, limit, offset });
+  const { rows } = await listQuery(db, { ...filterArgs(f), viewerId: viewerId || undefined, limit, offset });
   return rows.map(withTags) as unknown as ArticleListRow[];
 }
 
@@ -141,12 +144,12 @@ export async function countArticles(db: Db, f: ArticleFilter): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-const bySlugQuery = prepared((db, a: { slug: string; viewerId: number }) =>
+const bySlugQuery = prepared((db, a: { slug: string; viewerId?: number }) =>
   withListColumns(db, db.selectFrom('articles').where('articles.slug', '=', a.slug), a.viewerId)
     .select(['articles.body', 'articles.body_html']));
 
 export async function findArticleBySlug(db: Db, slug: string, viewerId: number): Promise<ArticleFullRow | undefined> {
-  const { rows } = await bySlugQuery(db, { slug, viewerId });
+  const { rows } = await bySlugQuery(db, { slug, viewerId: viewerId || undefined });
   return rows[0] && withTags(rows[0]) as unknown as ArticleFullRow;
 }
 

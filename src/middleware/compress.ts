@@ -17,6 +17,12 @@ import { bytesOf } from './json-body.js';
 const THRESHOLD = 1024;
 /** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long (~1 ms). */
 const SYNC_MAX_BYTES = 256 * 1024;
+/**
+ * zlib's fast strategy: half the CPU of the default level 6 for a 5–6% larger body (the 23 KB home
+ * page: 47 µs and 3 862 bytes against 94 µs and 3 626). A body compressed once and sent many times
+ * (the response cache's copy) keeps level 6.
+ */
+const LEVEL = 3;
 const emptyStatuses = new Set([204, 205, 206, 304]);
 
 /** Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. */
@@ -48,7 +54,7 @@ function gzipInMemory(): Middleware<RequestState> {
     ) return;
     const bytes = bytesOf(ctx.body);
     if (!bytes || bytes.length < THRESHOLD || bytes.length > SYNC_MAX_BYTES) return;
-    ctx.body = gzipped.get(bytes) ?? gzipSync(bytes); // Koa keeps the Content-Type and sets the length
+    ctx.body = gzipped.get(bytes) ?? gzipSync(bytes, { level: LEVEL }); // Koa keeps the Content-Type and sets the length
     ctx.set('Content-Encoding', 'gzip');
   };
 }
