@@ -59,6 +59,22 @@ export function listContract(s: Suite): void {
       assert.deepEqual(await slugs(`tag=${uniq('none')}`), []);
     });
 
+    test('when a tag is taken off one article and another is deleted, then the tag list and its articlesCount drop both', async () => {
+      const author = await registerUser(s.api);
+      const tag = uniq('tag');
+      const [kept, retagged, deleted] = [
+        await createArticle(s.api, author.token, { tagList: [tag] }),
+        await createArticle(s.api, author.token, { tagList: [tag, 'other'] }),
+        await createArticle(s.api, author.token, { tagList: [tag] }),
+      ];
+      assert.equal((await s.api.get(`/articles?tag=${tag}`)).body.articlesCount, 3);
+      assert.equal((await s.api.put(`/articles/${retagged.slug}`, { article: { tagList: ['other'] } }, author.token)).status, 200);
+      assert.equal((await s.api.del(`/articles/${deleted.slug}`, author.token)).status, 204);
+      const res = await s.api.get(`/articles?tag=${tag}`);
+      assert.deepEqual(res.body.articles.map((x: { slug: string }) => x.slug), [kept.slug]);
+      assert.equal(res.body.articlesCount, 1);
+    });
+
     test('when the list is searched with q, then title, description and body match without regard to case', async () => {
       const author = await registerUser(s.api);
       const word = uniq('Keyword');
