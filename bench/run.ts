@@ -67,7 +67,7 @@ async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], 
   for (const r of results) {
     const row: Row = { ...r, deployment: deployment.name, scenario: scenario.name, ratio: r.rps / (baselineRps.get(r.tool) ?? NaN), peakRss: peak.peakEach, peakRssTotal: peak.peakTotal };
     rows.push(row);
-    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}×), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB`);
+    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}× the baseline before), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB`);
   }
 }
 
@@ -107,17 +107,19 @@ async function main() {
   const rows: Row[] = [];
   const skipped: Skipped[] = [];
 
-  // The bare Koa baseline, measured again before each deployment: this machine's speed drifts
-  // (two runs an hour apart on 2026-11-26 measured 36k and 19k req/s at their start), so each row
-  // is read against the baseline measured just before its own deployment, with the same tool.
-  const measureBaseline = async (before: string): Promise<Map<string, number>> => {
+  // The bare Koa baseline, measured before and after each deployment: this machine's speed drifts
+  // (two runs an hour apart on 2026-11-26 measured 36k and 19k req/s at their start, and one
+  // autocannon baseline read 15.8k while wrk read 26.3k a few seconds later), so each row is read
+  // against the higher of the two measurements around it, with the same tool: a baseline caught in
+  // a slow moment must not inflate the rows.
+  const measureBaseline = async (when: string): Promise<Map<string, number>> => {
     const koa = await baseline(ctx);
     const hello = { origin: koa.origin, path: '/', headers: BROWSER };
     const measured = new Map<string, number>();
     for (const r of [await withAutocannon(hello, load), ...(useWrk ? [await withWrk(hello, load)] : [])]) {
       measured.set(r.tool, r.rps);
-      rows.push({ ...r, deployment: koa.name, scenario: `hello world, before ${before}`, ratio: 1, peakRss: 0, peakRssTotal: 0 });
-      log(`baseline before ${before} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
+      rows.push({ ...r, deployment: koa.name, scenario: `hello world, ${when}`, ratio: 1, peakRss: 0, peakRssTotal: 0 });
+      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
     }
     await koa.stop();
     return measured;
@@ -148,7 +150,8 @@ async function main() {
     // Every deployment starts on the seeded site: the write mix adds ~3 000 articles and comments,
     // which made the tag and article pages of the next deployment slower than the first one's.
     seeded.restore();
-    const baselineRps = await measureBaseline(deploymentNames[step.deployment]);
+    const baselineRps = await measureBaseline(`before ${deploymentNames[step.deployment]}`);
+    const firstRow = rows.length;
     let deployment: Deployment;
     let upstream: Deployment | undefined;
     if (step.deployment === 'single') deployment = await singleProcess(ctx, deploymentNames.single);
@@ -160,6 +163,11 @@ async function main() {
     for (const name of step.scenarios) await measure(deployment, all.find((s) => s.name === name)!, rows, skipped, baselineRps);
     await deployment.stop();
     await upstream?.stop();
+    const after = await measureBaseline(`after ${deploymentNames[step.deployment]}`);
+    for (const row of rows.slice(firstRow)) {
+      if (row.deployment.startsWith('baseline')) continue;
+      row.ratio = row.rps / Math.max(baselineRps.get(row.tool) ?? NaN, after.get(row.tool) ?? NaN);
+    }
   }
 
   const stamp = started.toISOString().slice(0, 16).replace(':', '');

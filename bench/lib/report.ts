@@ -5,7 +5,7 @@ import type { LoadResult } from './load.js';
 export interface Row extends LoadResult {
   deployment: string;
   scenario: string;
-  /** rps divided by the rps of the baseline measured with the same tool just before this row's deployment. */
+  /** rps over the higher of the baselines measured (same tool) just before and just after this row's deployment. */
   ratio: number;
   /** Peak RSS of the busiest server process during the scenario, bytes. */
   peakRss: number;
