@@ -28,7 +28,7 @@ const emptyStatuses = new Set([204, 205, 206, 304]);
 /** Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. */
 const gzipped = new WeakMap<Buffer, Buffer>();
 
-/** Records that gzip is body gzipped, so sending body gzipped costs nothing more. */
+/** Records gzip as the gzipped form of body: sending body gzipped then costs nothing more. */
 export function rememberGzip(body: Buffer, gzip: Buffer): void {
   gzipped.set(body, gzip);
 }
