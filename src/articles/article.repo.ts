@@ -126,8 +126,8 @@ const listQuery = prepared((db, a: FilterArgs & { viewerId?: number; limit: numb
     .orderBy('articles.created_at', 'desc').orderBy('articles.id', 'desc')
     .limit(a.limit).offset(a.offset));
 
-export async function listArticles(db: Db, f: ArticleFilter, viewerId: number, limit: number, offset: number): Promise<ArticleListRow[]> {
-  const { rows } = await listQuery(db, { ...filterArgs(f), viewerId: viewerId || undefined, limit, offset });
+export async function listArticles(db: Db, f: ArticleFilter, viewerId: number | undefined, limit: number, offset: number): Promise<ArticleListRow[]> {
+  const { rows } = await listQuery(db, { ...filterArgs(f), viewerId, limit, offset });
   return rows.map(withTags) as unknown as ArticleListRow[];
 }
 
@@ -149,8 +149,8 @@ const bySlugQuery = prepared((db, a: { slug: string; viewerId?: number }) =>
   withListColumns(db, db.selectFrom('articles').where('articles.slug', '=', a.slug), a.viewerId)
     .select(['articles.body', 'articles.body_html']));
 
-export async function findArticleBySlug(db: Db, slug: string, viewerId: number): Promise<ArticleFullRow | undefined> {
-  const { rows } = await bySlugQuery(db, { slug, viewerId: viewerId || undefined });
+export async function findArticleBySlug(db: Db, slug: string, viewerId: number | undefined): Promise<ArticleFullRow | undefined> {
+  const { rows } = await bySlugQuery(db, { slug, viewerId });
   return rows[0] && withTags(rows[0]) as unknown as ArticleFullRow;
 }
 

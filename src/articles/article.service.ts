@@ -52,7 +52,7 @@ function toSummary(row: ArticleListRow): ArticleSummary {
 
 export async function listArticles(db: Db, viewer: User | undefined, filter: ArticleFilter, limit: number, offset: number): Promise<ArticlePage> {
   const [rows, articlesCount] = await Promise.all([
-    repo.listArticles(db, filter, viewer?.id ?? 0, limit, offset),
+    repo.listArticles(db, filter, viewer?.id, limit, offset),
     repo.countArticles(db, filter),
   ]);
   return { articles: rows.map(toSummary), articlesCount };
@@ -63,7 +63,7 @@ export function feed(db: Db, viewer: User, limit: number, offset: number): Promi
 }
 
 export async function getArticle(db: Db, viewer: User | undefined, slug: string): Promise<Article> {
-  const row = await repo.findArticleBySlug(db, slug, viewer?.id ?? 0);
+  const row = await repo.findArticleBySlug(db, slug, viewer?.id);
   if (!row) throw notFound('article');
   return { ...toSummary(row), body: row.body, bodyHtml: row.body_html, id: row.id, authorId: row.author_id };
 }

@@ -5,8 +5,7 @@
 // A write acknowledged by one worker is therefore seen by the next request to any worker.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import compressible from 'compressible';
-import { rememberGzip } from './compress.js';
+import { rememberGzip, worthGzipping } from './compress.js';
 import { bytesOf } from './json-body.js';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
@@ -87,7 +86,7 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
     // Headers the outer layers set (security headers, request id) are set again on a hit anyway.
     if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
-  const gzip = compress && bytes.length >= 1024 && compressible(type) ? gzipSync(bytes) : undefined;
+  const gzip = compress && worthGzipping(type, bytes.length) ? gzipSync(bytes) : undefined;
   if (gzip) rememberGzip(bytes, gzip); // the miss is sent with this copy too, not gzipped twice
   return { generation, type, headers, body: bytes, gzip, etag };
 }

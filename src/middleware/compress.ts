@@ -42,6 +42,11 @@ export function prefersGzip(req: IncomingMessage): boolean {
   return Boolean(header) && (header === '*' || accepts(req).encoding(['gzip', 'identity']) === 'gzip');
 }
 
+/** Whether a body of this type and size is worth gzipping at all (koa-compress's rule: compressible, 1 KB or more). */
+export function worthGzipping(type: string, size: number): boolean {
+  return size >= THRESHOLD && Boolean(compressible(type));
+}
+
 function gzipInMemory(): Middleware<RequestState> {
   return async function gzipInMemory(ctx: AppContext, next) {
     await next();
@@ -50,10 +55,10 @@ function gzipInMemory(): Middleware<RequestState> {
       ctx.method === 'HEAD' || emptyStatuses.has(ctx.status) || ctx.res.headersSent || !ctx.writable ||
       response.get('Content-Encoding') || response.get('Content-Range') ||
       /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control')) ||
-      !compressible(response.type) || !prefersGzip(ctx.req)
+      !prefersGzip(ctx.req)
     ) return;
     const bytes = bytesOf(ctx.body);
-    if (!bytes || bytes.length < THRESHOLD || bytes.length > SYNC_MAX_BYTES) return;
+    if (!bytes || !worthGzipping(response.type, bytes.length) || bytes.length > SYNC_MAX_BYTES) return;
     ctx.body = gzipped.get(bytes) ?? gzipSync(bytes, { level: LEVEL }); // Koa keeps the Content-Type and sets the length
     ctx.set('Content-Encoding', 'gzip');
   };
