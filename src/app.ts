@@ -15,7 +15,7 @@ import { serverTiming, timedLayers } from './middleware/server-timing.js';
 import { responseCache, type ResponseCache } from './middleware/cache.js';
 import { answerHitsEarly } from './middleware/fast-hits.js';
 import { compression } from './middleware/compress.js';
-import { jsonOnce } from './middleware/json-body.js';
+import { bodyBytes } from './middleware/body-bytes.js';
 import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
 import conditionalGet from 'koa-conditional-get';
@@ -78,8 +78,8 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     // 304 when the client's ETag still matches; ETags for every 2xx body, cached or not.
     conditionalGet(),
     etag(),
-    // Object (JSON) bodies serialised once, for the ETag, the cache, gzip and the socket alike.
-    jsonOnce(),
+    // Page and JSON bodies encoded once, for the ETag, gzip and the socket alike.
+    bodyBytes(),
     // Render-once cache of anonymous GETs; every write bumps a generation all workers read (CACHE=off to measure without).
     ...(cache ? [cache.middleware] : []),
     // JSON and form bodies, limited to BODY_LIMIT (413 above it, 400 on malformed JSON).

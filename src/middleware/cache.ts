@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { rememberGzip, worthGzipping } from './compress.js';
-import { bytesOf } from './json-body.js';
+import { bytesOf } from './body-bytes.js';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
 import type { Logger } from '../platform/logger.js';

@@ -12,7 +12,7 @@ import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import type { Middleware } from 'koa';
 import type { AppContext, RequestState } from '../platform/state.js';
-import { bytesOf } from './json-body.js';
+import { bytesOf } from './body-bytes.js';
 
 const THRESHOLD = 1024;
 /** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long (~1 ms). */
