@@ -41,7 +41,9 @@ export function fingerprintPublicFiles(dir = publicDir): Map<string, string> {
   return versions;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const htmlSpecial = /[&<>"']/;
+// Most names, titles and tags hold none of the five characters: testing first skips building a new string for them.
+const escapeHtml = (s: string) => (htmlSpecial.test(s) ? s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`) : s);
 
 /** Escapes text, then wraps every case-insensitive occurrence of query in <mark>. */
 export function highlight(text: unknown, query: unknown): nunjucks.runtime.SafeString {
