@@ -1,6 +1,9 @@
 // Cookie sessions for the HTML pages (never the API): a signed, httpOnly, SameSite=Lax cookie
 // holding only a random id; the data (the user's public id, a CSRF token, a flash) lives in the
 // shared store. The id changes at sign-in and the session is destroyed at sign-out.
+// A signed-out visitor's form (sign in, sign up) takes its CSRF token from a signed cookie of its
+// own instead, so reading a form writes nothing to the store: a crawler or a bot asking for /login
+// over and over used to add one stored session per request.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import type { Next } from 'koa';
@@ -10,6 +13,8 @@ import { isApiPath, type AppContext, type AppDeps } from '../platform/state.js';
 import { findUserByPublicId, type User } from '../users/user.service.js';
 
 export const SESSION_COOKIE = 'quire.sid';
+/** The signed-out visitor's CSRF token (double-submit: the form field must match it); signed, httpOnly, gone when the browser closes. */
+export const CSRF_COOKIE = 'quire.csrf';
 const MAX_AGE = 14 * 86_400_000;
 
 export interface Flash { type: 'success' | 'info' | 'error'; message: string }
@@ -79,16 +84,36 @@ export function currentUser(deps: Pick<AppDeps, 'database'>) {
   };
 }
 
-/** The session's CSRF token, made on first use (so read-only visits create no session). */
+const newToken = () => randomBytes(32).toString('base64url');
+
+/** The signed-out visitor's token from the CSRF cookie, when it came back signed and well formed. */
+function cookieToken(ctx: AppContext): string | undefined {
+  const token = ctx.cookies.get(CSRF_COOKIE, { signed: true });
+  return token && /^[\w-]{43}$/.test(token) ? token : undefined;
+}
+
+/**
+ * The CSRF token for a form on this page, made on first use (read-only visits make none). A
+ * session that holds one (every signed-in session does) keeps using it; a signed-out visitor gets
+ * one in the CSRF cookie, and the store is not written.
+ */
 export function csrfToken(ctx: AppContext): string {
   const session = sessionOf(ctx);
   if (!session) return '';
-  session.csrf ??= randomBytes(32).toString('base64url');
-  return session.csrf;
+  if (session.csrf || session.uid) return (session.csrf ??= newToken());
+  let token = cookieToken(ctx);
+  if (!token) {
+    token = newToken();
+    ctx.cookies.set(CSRF_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, overwrite: true });
+  }
+  return token;
 }
 
+/** The token a state-changing request must carry: the session's, or else the signed-out visitor's cookie. */
 export function expectedCsrfToken(ctx: AppContext): string | undefined {
-  return sessionOf(ctx)?.csrf;
+  const session = sessionOf(ctx);
+  if (!session) return undefined;
+  return session.csrf ?? (session.uid ? undefined : cookieToken(ctx));
 }
 
 export function setFlash(ctx: AppContext, type: Flash['type'], message: string): void {

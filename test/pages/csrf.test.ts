@@ -51,6 +51,35 @@ describe('CSRF protection on page forms', () => {
     assert.equal(res.location, '/article/real');
   });
 
+  it('when signed-out visitors read the sign-in and sign-up forms, then nothing is stored and only their own token works', async () => {
+    const sessionRows = async () => (await server.deps.database.db.selectFrom('sessions').select('id').execute()).length;
+    const rowsBefore = await sessionRows();
+    const [visitor, other] = [pageClient(server.url), pageClient(server.url)];
+    for (const path of ['/login', '/register', '/login']) await visitor.get(path);
+    await other.get('/login');
+    assert.equal(await sessionRows(), rowsBefore, 'no session row for reading a form');
+    assert.equal(visitor.jar.has('quire.sid'), false);
+    const token = visitor.csrfToken;
+    assert.ok(token && token !== other.csrfToken);
+    const forged = await visitor.postRaw('/login', { _csrf: other.csrfToken, email: 'alice@example.com', password: 'password123' });
+    assert.equal(forged.status, 403, "another visitor's token");
+    const own = [visitor.jar.get('quire.csrf')!, visitor.jar.get('quire.csrf.sig')!] as const;
+    visitor.jar.set('quire.csrf', other.jar.get('quire.csrf')!);
+    const tampered = await visitor.postRaw('/login', { _csrf: other.csrfToken, email: 'alice@example.com', password: 'password123' });
+    assert.equal(tampered.status, 403, 'a cookie without its own signature');
+    // The 403 pages may have handed out a new cookie: back to the visitor's own.
+    visitor.jar.set('quire.csrf', own[0]);
+    visitor.jar.set('quire.csrf.sig', own[1]);
+    const ok = await visitor.postRaw('/login', { _csrf: token, email: 'alice@example.com', password: 'password123' });
+    assert.equal(ok.status, 302, ok.text.slice(0, 300));
+    assert.ok(visitor.jar.has('quire.sid'), 'signed in');
+    const editor = await visitor.get('/editor');
+    assert.notEqual(visitor.csrfToken, token, 'a signed-in session has a token of its own');
+    assert.equal(editor.status, 200);
+    const stale = await visitor.postRaw('/editor', { _csrf: token, title: 'Stale', description: 'd', body: 'b', tags: '' });
+    assert.equal(stale.status, 403, 'the signed-out token is not accepted once signed in');
+  });
+
   it('when a signed-out visitor posts a form with no session, then it is a 403 page', async () => {
     const stranger = pageClient(server.url);
     const res = await stranger.postRaw('/login', { email: 'alice@example.com', password: 'password123' });

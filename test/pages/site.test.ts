@@ -10,27 +10,44 @@ describe('the server-rendered site', () => {
   before(async () => { server = await startTestServer('sqlite', { TRUST_PROXY: '127.0.0.1' }); });
   after(() => server.close());
 
-  it('when someone signs in, then the session id changes and the cookie is signed, httpOnly and SameSite=Lax', async () => {
+  it('when someone signs in, then the session cookie is new, signed, httpOnly and SameSite=Lax', async () => {
     const c = pageClient(server.url);
     await c.register('carol');
+    const signedUp = c.jar.get('quire.sid');
     await c.post('/logout');
-    const login = await c.get('/login');
-    const before = c.jar.get('quire.sid');
-    assert.ok(before, 'the login form started a session for its CSRF token');
-    const cookie = login.headers.getSetCookie().find((l) => l.startsWith('quire.sid='))!;
+    await c.get('/login');
+    assert.equal(c.jar.has('quire.sid'), false, 'reading the sign-in form starts no session');
+    assert.ok(c.jar.has('quire.csrf'), 'its token is in a cookie of its own');
+    const login = await fetch(`${server.url}/login`);
+    const csrfCookie = login.headers.getSetCookie().find((l) => l.startsWith('quire.csrf='))!;
+    assert.match(csrfCookie, /httponly/i);
+    assert.match(csrfCookie, /samesite=lax/i);
+    assert.doesNotMatch(csrfCookie, /secure/i);
+    assert.ok(login.headers.getSetCookie().some((l) => l.startsWith('quire.csrf.sig=')), 'the CSRF cookie is signed');
+    const res = await c.post('/login', { email: 'carol@example.com', password: 'password123' });
+    assert.equal(res.status, 302);
+    const cookie = res.headers.getSetCookie().find((l) => l.startsWith('quire.sid='))!;
     assert.match(cookie, /httponly/i);
     assert.match(cookie, /samesite=lax/i);
     assert.doesNotMatch(cookie, /secure/i);
-    assert.ok(login.headers.getSetCookie().some((l) => l.startsWith('quire.sid.sig=')), 'signed');
-    const res = await c.post('/login', { email: 'carol@example.com', password: 'password123' });
-    assert.equal(res.status, 302);
-    assert.notEqual(c.jar.get('quire.sid'), before, 'a new id at sign-in');
+    assert.ok(res.headers.getSetCookie().some((l) => l.startsWith('quire.sid.sig=')), 'signed');
+    assert.ok(c.jar.get('quire.sid'));
+    assert.notEqual(c.jar.get('quire.sid'), signedUp, 'a new id at each sign-in');
   });
 
-  it('when the request came over https through a trusted proxy, then the cookie is Secure', async () => {
+  it('when the request came over https through a trusted proxy, then the cookies are Secure', async () => {
     const res = await fetch(`${server.url}/login`, { headers: { 'x-forwarded-proto': 'https' } });
-    const cookie = res.headers.getSetCookie().find((l) => l.startsWith('quire.sid='))!;
+    const cookie = res.headers.getSetCookie().find((l) => l.startsWith('quire.csrf='))!;
     assert.match(cookie, /secure/i);
+    const c = pageClient(server.url);
+    await c.get('/register');
+    const signUp = await fetch(`${server.url}/register`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'x-forwarded-proto': 'https', 'content-type': 'application/x-www-form-urlencoded', cookie: [...c.jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      body: new URLSearchParams({ _csrf: c.csrfToken, username: 'secure-sam', email: 'sam@example.com', password: 'password123' }).toString(),
+    });
+    assert.equal(signUp.status, 302);
+    assert.match(signUp.headers.getSetCookie().find((l) => l.startsWith('quire.sid='))!, /secure/i);
   });
 
   it('when a form has mistakes, then it keeps the input and shows errors beside the fields', async () => {
