@@ -1,6 +1,6 @@
 // The rules for articles: who may write what, slugs, favourites, lists. Returns domain objects.
 import type { Db } from '../platform/db.js';
-import { isDeadlock, isUniqueViolation } from '../platform/db.js';
+import { inTransaction, isUniqueViolation } from '../platform/db.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { renderMarkdown } from '../platform/markdown.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
@@ -76,10 +76,9 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
     try {
       return await write(slug);
     } catch (err) {
-      // Concurrent inserts of one slug can also deadlock on MySQL's unique index: retry as it is.
-      const clash = isUniqueViolation(err);
-      if (!(clash || isDeadlock(err)) || attempt >= 5) throw err;
-      if (clash) slug = withSuffix(base);
+      // (Concurrent inserts of one slug can also deadlock on MySQL's unique index: inTransaction runs them again.)
+      if (!isUniqueViolation(err) || attempt >= 5) throw err;
+      slug = withSuffix(base);
     }
   }
 }
@@ -87,7 +86,7 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
 export async function createArticle(db: Db, author: User, input: CreateArticleInput): Promise<Article> {
   const now = Date.now();
   const bodyHtml = renderMarkdown(input.body);
-  const slug = await withFreeSlug(db, input.title, (candidate) => db.transaction().execute(async (trx) => {
+  const slug = await withFreeSlug(db, input.title, (candidate) => inTransaction(db, async (trx) => {
     const id = await repo.insertArticle(trx, {
       slug: candidate, title: input.title, description: input.description, body: input.body,
       body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now,
@@ -127,7 +126,7 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
     ...(input.body !== undefined && { body: input.body, body_html: renderMarkdown(input.body) }),
     updated_at: Date.now(),
   };
-  const write = (newSlug: string) => db.transaction().execute(async (trx) => {
+  const write = (newSlug: string) => inTransaction(db, async (trx) => {
     await repo.updateArticle(trx, article.id, { ...changes, slug: newSlug });
     if (input.tagList !== undefined) await repo.replaceTags(trx, article.id, input.tagList);
     return newSlug;
@@ -141,7 +140,7 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
 
 export async function deleteArticle(db: Db, user: User, slug: string): Promise<void> {
   const article = await ownedArticle(db, user, slug);
-  await db.transaction().execute((trx) => repo.deleteArticle(trx, article.id));
+  await inTransaction(db, (trx) => repo.deleteArticle(trx, article.id));
 }
 
 /** Idempotent either way; callers that show the article read it afterwards. */

@@ -2,6 +2,7 @@
 // The same Kysely handle and the same migrations serve both.
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { createPool as CreatePool } from 'mysql2';
@@ -122,4 +123,23 @@ export function isUniqueViolation(err: unknown): boolean {
 /** True when InnoDB rolled this transaction back to break a deadlock: running it again is the cure. */
 export function isDeadlock(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK';
+}
+
+const TRANSACTION_ATTEMPTS = 4;
+
+/**
+ * Runs work in one transaction. When InnoDB picks it as a deadlock's victim, it has rolled the
+ * whole transaction back, so work runs again from the start (after a short random pause, so the two
+ * do not meet again at once), up to TRANSACTION_ATTEMPTS times in all; any other error is thrown as
+ * it is. work must write only through trx and have no other side effects.
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= TRANSACTION_ATTEMPTS) throw err;
+      await sleep(Math.random() * 10 * attempt);
+    }
+  }
 }
