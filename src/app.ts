@@ -25,7 +25,7 @@ import { pageNotFound, pageRouter } from './pages.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { publicFiles, singlePageApp } from './middleware/public-files.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { cookieKeys, currentUser, sessions } from './middleware/session.js';
+import { cookieKeys, csrfToken, currentUser, sessions, takeFlash } from './middleware/session.js';
 import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from './platform/render.js';
 
 /** The response cache both the onion and the early hits read (undefined with CACHE=off). */
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
   const api = apiRouter(deps);
   app.keys = cookieKeys(deps.secret); // signs the session cookie alike in every worker
   const assetVersions = fingerprintPublicFiles(publicDir);
-  const view = createRenderer({ versions: assetVersions });
+  const view = createRenderer({ versions: assetVersions, session: { flash: takeFlash, csrf: csrfToken } });
   const pages = pageRouter(deps, view);
   const accessLogLine = accessLogSink(config);
   const layers = [

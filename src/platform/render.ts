@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FieldErrors } from './errors.js';
 import type { AppContext } from './state.js';
-import { csrfToken, takeFlash } from '../middleware/session.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The project root: the same from src/platform (tsx) and dist/platform (built). */
@@ -79,7 +78,18 @@ export function longDate(ms: number): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-export function createRenderer(opts: { siteName?: string; versions?: Map<string, string> } = {}): Renderer {
+/** Values a page takes from the request's session, supplied by the app (the session layer lives in middleware/). */
+export interface SessionVars {
+  /** The flash message to show once, taken out of the session. */
+  flash(ctx: AppContext): unknown;
+  /** The CSRF token for a form on this page, made on first use. */
+  csrf(ctx: AppContext): string;
+}
+
+const noSession: SessionVars = { flash: () => undefined, csrf: () => '' };
+
+export function createRenderer(opts: { siteName?: string; versions?: Map<string, string>; session?: SessionVars } = {}): Renderer {
+  const session = opts.session ?? noSession;
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir), { autoescape: true, throwOnUndefined: false });
   const versions = opts.versions ?? fingerprintPublicFiles();
   const asset = (file: string) => (versions.has(file) ? `${file}?v=${versions.get(file)}` : file);
@@ -101,9 +111,9 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
         ...vars,
         user: ctx.state.user,
         path: ctx.path,
-        flash: takeFlash(ctx),
-        // Called by templates that hold a form: only then does an anonymous visitor get a session.
-        csrf: () => csrfToken(ctx),
+        flash: session.flash(ctx),
+        // Called by templates that hold a form: only then is a token made.
+        csrf: () => session.csrf(ctx),
       });
       ctx.status = status;
       ctx.type = 'html';
