@@ -17,15 +17,21 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * Our names are ASCII ("004_tag_counts"), so plain code-unit order is the order. Kysely's default
+ * (localeCompare) loads ICU's collation data into every worker at boot: ~4 MB of resident memory.
+ */
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const migrator = (db: Db) => new Migrator({ db, provider, nameComparator: byName });
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const result: MigrationResultSet = await migrator(db).migrateToLatest();
   if (result.error) throw result.error;
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** The migrations this code has that the database has not run yet (applied at the next start). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrations = await new Migrator({ db, provider }).getMigrations();
+  const migrations = await migrator(db).getMigrations();
   return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
