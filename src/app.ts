@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     sessions(app, deps),
     // The session's user, loaded fresh per request so a changed or deleted account takes effect at once.
     currentUser(deps),
-    // Every state-changing page request carries the session's CSRF token, or stops here with a 403.
+    // Every state-changing page request carries its form's CSRF token, or stops here with a 403.
     csrfProtection(),
     // The server-rendered site.
     pages.routes(),

@@ -1,5 +1,6 @@
 // CSRF protection for cookie-authenticated pages: every state-changing request outside /api must
-// carry the session's token (form field _csrf or header X-CSRF-Token), else 403 and nothing runs.
+// carry the form's token (form field _csrf or header X-CSRF-Token), else 403 and nothing runs: the
+// session's token once signed in, the visitor's own CSRF cookie before that (middleware/session.ts).
 // The API needs none: it authenticates with a header a foreign page cannot send.
 import { timingSafeEqual } from 'node:crypto';
 import type { Next } from 'koa';
@@ -22,7 +23,7 @@ export function csrfProtection() {
     const sent = typeof body?._csrf === 'string' ? body._csrf : ctx.get('X-CSRF-Token');
     const expected = expectedCsrfToken(ctx);
     if (!expected || !sent || !sameToken(sent, expected)) {
-      throw new AppError('forbidden', { csrf: ['token is missing or does not match this session'] });
+      throw new AppError('forbidden', { csrf: ['token is missing or does not match'] });
     }
     await next();
   };

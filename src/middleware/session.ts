@@ -16,6 +16,8 @@ export const SESSION_COOKIE = 'quire.sid';
 /** The signed-out visitor's CSRF token (double-submit: the form field must match it); signed, httpOnly, gone when the browser closes. */
 export const CSRF_COOKIE = 'quire.csrf';
 const MAX_AGE = 14 * 86_400_000;
+/** Both cookies: out of reach of scripts, and not sent on cross-site POSTs. */
+const COOKIE_FLAGS = { httpOnly: true, sameSite: 'lax' } as const;
 
 export interface Flash { type: 'success' | 'info' | 'error'; message: string }
 
@@ -46,9 +48,8 @@ export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'c
   const middleware = createSession({
     key: SESSION_COOKIE,
     maxAge: MAX_AGE,
-    httpOnly: true,
+    ...COOKIE_FLAGS,
     signed: true,
-    sameSite: 'lax',
     // secure is left unset: the cookie gets Secure exactly when ctx.secure, i.e. https directly or
     // through a proxy named in TRUST_PROXY.
     // renew, not rolling: the expiry slides forward while the user is active, but the store is
@@ -101,12 +102,13 @@ export function csrfToken(ctx: AppContext): string {
   const session = sessionOf(ctx);
   if (!session) return '';
   if (session.csrf || session.uid) return (session.csrf ??= newToken());
-  let token = cookieToken(ctx);
-  if (!token) {
-    token = newToken();
-    ctx.cookies.set(CSRF_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, overwrite: true });
+  // Made once per request: a second form on the page must carry the same token as the first.
+  ctx.state.csrfToken ??= cookieToken(ctx);
+  if (!ctx.state.csrfToken) {
+    ctx.state.csrfToken = newToken();
+    ctx.cookies.set(CSRF_COOKIE, ctx.state.csrfToken, { ...COOKIE_FLAGS, signed: true, secure: ctx.secure, overwrite: true });
   }
-  return token;
+  return ctx.state.csrfToken;
 }
 
 /** The token a state-changing request must carry: the session's, or else the signed-out visitor's cookie. */
@@ -133,7 +135,7 @@ export async function signIn(ctx: AppContext, user: User): Promise<void> {
   const session = sessionOf(ctx);
   if (!session) throw new Error('signIn needs the session layer');
   session.uid = user.publicId;
-  session.csrf = randomBytes(32).toString('base64url');
+  session.csrf = newToken();
   await session.regenerate();
   ctx.state.user = user;
 }

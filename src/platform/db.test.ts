@@ -1,5 +1,6 @@
-// inTransaction on a real MariaDB: two transactions that lock two rows in opposite orders deadlock;
-// InnoDB rolls one back whole, and inTransaction runs it again, so both land and nothing is half-written.
+// inTransaction: on a real MariaDB, two transactions that lock two rows in opposite orders deadlock;
+// InnoDB rolls one back whole, and inTransaction runs it again, so both land and nothing is
+// half-written. On SQLite (no deadlocks there), the retry rule itself: which errors, how many tries.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -7,6 +8,39 @@ import { createMysqlDatabase, MYSQL_ADMIN_URL, needService } from '../../test/su
 import { inTransaction, openDatabase, type DatabaseHandle } from './db.js';
 
 const missing = await needService('MariaDB', MYSQL_ADMIN_URL);
+
+describe('inTransaction, the retry rule (SQLite)', () => {
+  const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK' });
+
+  test('when work is a deadlock victim three times, then the fourth try lands, and each failed try left nothing', async () => {
+    const { db, close } = openDatabase('sqlite::memory:');
+    await sql`create table counters (id integer primary key, n integer not null)`.execute(db);
+    await sql`insert into counters (id, n) values (1, 0)`.execute(db);
+    let attempts = 0;
+    const result = await inTransaction(db, async (trx) => {
+      attempts++;
+      await sql`update counters set n = n + 1 where id = 1`.execute(trx);
+      if (attempts < 4) throw deadlock();
+      return 'landed';
+    });
+    assert.equal(result, 'landed');
+    assert.equal(attempts, 4);
+    const { rows } = await sql<{ n: number }>`select n from counters`.execute(db);
+    assert.deepEqual(rows, [{ n: 1 }], 'only the try that committed counted');
+    await close();
+  });
+
+  test('when work is a deadlock victim four times, then the fourth deadlock is thrown; other errors are thrown at once', async () => {
+    const { db, close } = openDatabase('sqlite::memory:');
+    let attempts = 0;
+    await assert.rejects(inTransaction(db, async () => { attempts++; throw deadlock(); }), { code: 'ER_LOCK_DEADLOCK' });
+    assert.equal(attempts, 4);
+    attempts = 0;
+    await assert.rejects(inTransaction(db, async () => { attempts++; throw Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }); }), { code: 'ER_DUP_ENTRY' });
+    assert.equal(attempts, 1);
+    await close();
+  });
+});
 
 describe('inTransaction on MariaDB', { skip: missing }, () => {
   let database: { url: string; drop(): Promise<void> };

@@ -18,8 +18,10 @@ const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
- * Our names are ASCII ("004_tag_counts"), so plain code-unit order is the order. Kysely's default
- * (localeCompare) loads ICU's collation data into every worker at boot: ~4 MB of resident memory.
+ * Kysely runs migrations in plain sorted key order; this comparator only orders the ones already
+ * run (read back at every boot) when two share a timestamp. Its default, localeCompare, loaded
+ * ICU's collation data into every worker for that: 2.4 MB more file-backed RSS (measured). Our
+ * names are ASCII ("004_tag_counts"), so code-unit order is the same order.
  */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const migrator = (db: Db) => new Migrator({ db, provider, nameComparator: byName });

@@ -86,10 +86,9 @@ export interface SessionVars {
   csrf(ctx: AppContext): string;
 }
 
-const noSession: SessionVars = { flash: () => undefined, csrf: () => '' };
 
-export function createRenderer(opts: { siteName?: string; versions?: Map<string, string>; session?: SessionVars } = {}): Renderer {
-  const session = opts.session ?? noSession;
+export function createRenderer(opts: { siteName?: string; versions?: Map<string, string>; session: SessionVars }): Renderer {
+  const { session } = opts;
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir), { autoescape: true, throwOnUndefined: false });
   const versions = opts.versions ?? fingerprintPublicFiles();
   const asset = (file: string) => (versions.has(file) ? `${file}?v=${versions.get(file)}` : file);

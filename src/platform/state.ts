@@ -24,6 +24,8 @@ export interface RequestState {
   user?: User;
   /** The raw token the user signed in with (API only). */
   token?: string;
+  /** A signed-out visitor's CSRF token, once a form on this page has asked for it (middleware/session.ts). */
+  csrfToken?: string;
   [key: string]: unknown;
 }
 

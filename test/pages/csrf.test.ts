@@ -1,7 +1,12 @@
-// When a form is posted without this session's CSRF token, then nothing changes and a 403 page says why.
+// When a form is posted without its CSRF token (the session's, or a signed-out visitor's cookie), then
+// nothing changes and a 403 page says why.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
+import http from 'node:http';
+import Koa from 'koa';
+import { cookieKeys, csrfToken, sessions } from '../../src/middleware/session.js';
+import type { AppContext } from '../../src/platform/state.js';
+import { listenLocally, startTestServer, type TestServer } from '../support/server.js';
 import { pageClient, visibleText } from './page-client.js';
 
 describe('CSRF protection on page forms', () => {
@@ -78,6 +83,24 @@ describe('CSRF protection on page forms', () => {
     assert.equal(editor.status, 200);
     const stale = await visitor.postRaw('/editor', { _csrf: token, title: 'Stale', description: 'd', body: 'b', tags: '' });
     assert.equal(stale.status, 403, 'the signed-out token is not accepted once signed in');
+  });
+
+  it('when one page asks twice for a signed-out visitor\'s token, then both forms get the same one, set once', async () => {
+    const app = new Koa();
+    app.keys = cookieKeys(server.deps.secret);
+    app.use(sessions(app, server.deps));
+    app.use((ctx) => { ctx.body = [csrfToken(ctx as unknown as AppContext), csrfToken(ctx as unknown as AppContext)]; });
+    const twoForms = http.createServer(app.callback());
+    try {
+      const res = await fetch(await listenLocally(twoForms));
+      const [first, second] = await res.json() as string[];
+      assert.match(first!, /^[\w-]{43}$/);
+      assert.equal(second, first);
+      assert.equal(res.headers.getSetCookie().filter((l) => l.startsWith('quire.csrf=')).length, 1);
+    } finally {
+      twoForms.closeAllConnections();
+      await new Promise<void>((resolve) => twoForms.close(() => resolve()));
+    }
   });
 
   it('when a signed-out visitor posts a form with no session, then it is a 403 page', async () => {

@@ -36,6 +36,27 @@ export function listContract(s: Suite): void {
       assert.equal(all.body.articles.length, 7, 'the default limit (20) holds all seven');
     });
 
+    test('when a filtered list is read page by page, then the pages are the slices of the whole list, in order', async () => {
+      const [author, fan] = [await registerUser(s.api), await registerUser(s.api)];
+      const tag = uniq('paged');
+      const word = uniq('needle');
+      for (let i = 0; i < 7; i++) {
+        const a = await createArticle(s.api, author.token, { title: `Filtered ${i} ${uniq()}`, body: `a ${word} in the body`, tagList: [tag] });
+        if (i % 3 !== 1) await s.api.post(`/articles/${a.slug}/favorite`, undefined, fan.token);
+      }
+      for (const filter of [`tag=${tag}`, `favorited=${fan.username}`, `q=${word}`, `tag=${tag}&favorited=${fan.username}`]) {
+        const whole = await s.api.get(`/articles?${filter}&limit=100`);
+        assert.equal(whole.status, 200, whole.text);
+        const slugs = whole.body.articles.map((x: { slug: string }) => x.slug);
+        for (const offset of [1, 2, 4]) {
+          const page = await s.api.get(`/articles?${filter}&limit=2&offset=${offset}`);
+          assert.equal(page.status, 200, page.text);
+          assert.deepEqual(page.body.articles.map((x: { slug: string }) => x.slug), slugs.slice(offset, offset + 2), `${filter}, offset ${offset}`);
+          assert.equal(page.body.articlesCount, slugs.length);
+        }
+      }
+    });
+
     test('when the list is filtered by tag, author or favorited, then only matching articles count', async () => {
       const [a, b, fan] = [await registerUser(s.api), await registerUser(s.api), await registerUser(s.api)];
       const tag = uniq('tag');
