@@ -133,13 +133,21 @@ const newestFirst = <Q extends From>(qb: Q) => qb.orderBy('articles.created_at',
  *   the ids in IN (…) (a derived table there: MySQL refuses LIMIT directly inside IN). A plain OFFSET
  *   ran the subqueries for every row skipped (page 200: 11.6 ms, now ~0.2 ms), and the FROM form
  *   makes SQLite scan every article (28 ms).
+ * A tag page takes its ids from article_tags (migration 005) on both: 10.8 → ~1 ms on MariaDB for
+ * the tag on 62% of the articles, which it had read whole and sorted.
  */
 const listQuery = prepared((db, a: FilterArgs & { viewerId?: number; limit: number; offset?: number }) => {
-  const filtered = applyFilter(db, db.selectFrom('articles'), a);
   const mysql = isMysql(db);
-  if (a.offset === undefined && !mysql) return newestFirst(withListColumns(db, filtered, a.viewerId)).limit(a.limit);
-  const ids = newestFirst(filtered).select('articles.id').limit(a.limit);
-  const page = (a.offset === undefined ? ids : ids.offset(a.offset)).as('page');
+  // A tag alone (a tag page): its ids come newest first straight from article_tags' (tag, created_at) index.
+  const onlyTag = a.tag !== undefined && a.author === undefined && a.favoritedBy === undefined && a.feedOf === undefined && a.pattern === undefined;
+  if (a.offset === undefined && !mysql && !onlyTag) {
+    return newestFirst(withListColumns(db, applyFilter(db, db.selectFrom('articles'), a), a.viewerId)).limit(a.limit);
+  }
+  const tagIds = () => db.selectFrom('article_tags').select('article_tags.article_id as id').where('article_tags.tag', '=', a.tag!)
+    .orderBy('article_tags.created_at', 'desc').orderBy('article_tags.article_id', 'desc').limit(a.limit);
+  const filteredIds = () => newestFirst(applyFilter(db, db.selectFrom('articles'), a)).select('articles.id').limit(a.limit);
+  const skip = <Q extends { offset(n: number): Q }>(q: Q) => (a.offset === undefined ? q : q.offset(a.offset));
+  const page = (onlyTag ? skip(tagIds()).as('page') : skip(filteredIds()).as('page'));
   const rows = mysql
     // Typed as a plain articles query: every column the list reads is the joined article row's.
     ? db.selectFrom(page).innerJoin('articles', 'articles.id', 'page.id') as unknown as From
@@ -175,9 +183,12 @@ export async function findArticleBySlug(db: Db, slug: string, viewerId: number |
   return rows[0] && withTags(rows[0]) as unknown as ArticleFullRow;
 }
 
-const identityQuery = prepared((db, a: { slug: string }) => db.selectFrom('articles').select(['id', 'author_id', 'title']).where('slug', '=', a.slug));
+/** What a write needs to know of an article: who wrote it, its title (for the slug) and its creation time (for its tag rows). */
+export interface ArticleIdentity { id: number; author_id: number; title: string; created_at: number }
 
-export async function findArticleIdentity(db: Db, slug: string): Promise<{ id: number; author_id: number; title: string } | undefined> {
+const identityQuery = prepared((db, a: { slug: string }) => db.selectFrom('articles').select(['id', 'author_id', 'title', 'created_at']).where('slug', '=', a.slug));
+
+export async function findArticleIdentity(db: Db, slug: string): Promise<ArticleIdentity | undefined> {
   return (await identityQuery(db, { slug })).rows[0];
 }
 
@@ -215,15 +226,16 @@ async function tagsOf(db: Db, articleId: number): Promise<string[]> {
 }
 
 /** Tags of a new article. No delete first: on MySQL its gap lock deadlocks concurrent creates. Run in the article's transaction. */
-export async function insertTags(db: Db, articleId: number, tags: string[]): Promise<void> {
+export async function insertTags(db: Db, article: Pick<ArticleIdentity, 'id' | 'created_at'>, tags: string[]): Promise<void> {
   if (tags.length > 0) {
-    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag }))).execute();
+    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: article.id, tag, created_at: Number(article.created_at) }))).execute();
     await countTags(db, tags, 1);
   }
 }
 
 /** Run in the article's transaction, after the article row was written (its lock keeps a concurrent retag or delete out). Only tags that change are touched. */
-export async function replaceTags(db: Db, articleId: number, tags: string[]): Promise<void> {
+export async function replaceTags(db: Db, article: Pick<ArticleIdentity, 'id' | 'created_at'>, tags: string[]): Promise<void> {
+  const articleId = article.id;
   const old = await tagsOf(db, articleId);
   const removed = old.filter((tag) => !tags.includes(tag));
   const added = tags.filter((tag) => !old.includes(tag));
@@ -231,7 +243,7 @@ export async function replaceTags(db: Db, articleId: number, tags: string[]): Pr
     await db.deleteFrom('article_tags').where('article_id', '=', articleId).where('tag', 'in', removed).execute();
     await countTags(db, removed, -1);
   }
-  await insertTags(db, articleId, added);
+  await insertTags(db, article, added);
 }
 
 /** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts. Run in a transaction. */

@@ -91,14 +91,14 @@ export async function createArticle(db: Db, author: User, input: CreateArticleIn
       slug: candidate, title: input.title, description: input.description, body: input.body,
       body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now,
     });
-    await repo.insertTags(trx, id, input.tagList ?? []);
+    await repo.insertTags(trx, { id, created_at: now }, input.tagList ?? []);
     return candidate;
   }));
   return getArticle(db, author, slug);
 }
 
 /** The article's id, author and title, or a 404: the one "find by slug" every write starts with. */
-export async function articleIdentity(db: Db, slug: string): Promise<{ id: number; author_id: number; title: string }> {
+export async function articleIdentity(db: Db, slug: string): Promise<repo.ArticleIdentity> {
   const article = await repo.findArticleIdentity(db, slug);
   if (!article) throw notFound('article');
   return article;
@@ -128,7 +128,7 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
   };
   const write = (newSlug: string) => inTransaction(db, async (trx) => {
     await repo.updateArticle(trx, article.id, { ...changes, slug: newSlug });
-    if (input.tagList !== undefined) await repo.replaceTags(trx, article.id, input.tagList);
+    if (input.tagList !== undefined) await repo.replaceTags(trx, article, input.tagList);
     return newSlug;
   });
   // The slug follows a changed title, unless the new title slugs to the same thing.

@@ -18,6 +18,8 @@ export type ArticleRow = Selectable<ArticleTable>;
 export interface ArticleTagTable {
   article_id: number;
   tag: string;
+  /** The article's created_at, copied (it never changes), so a tag's articles are read newest first from one index. */
+  created_at: number;
 }
 
 /** How many articles carry a tag: written with article_tags, read for the popular tags. */

@@ -6,6 +6,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_cache_generation.js';
 import * as m003 from './migrations/003_rate_limits.js';
 import * as m004 from './migrations/004_tag_counts.js';
+import * as m005 from './migrations/005_tag_order.js';
 
 // Listed by hand rather than read from disk, so the same list works from src/ and dist/.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002_cache_generation': m002,
   '003_rate_limits': m003,
   '004_tag_counts': m004,
+  '005_tag_order': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

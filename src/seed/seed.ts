@@ -93,7 +93,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
         author_id: rnd.pickSkewed(users).id, created_at: at, updated_at: at,
       };
     });
-    const tags = ids.flatMap((id) => rnd.sample(tagPool, rnd.int(3, 5), true).map((tag) => ({ article_id: id, tag })));
+    const tags = ids.flatMap((id) => rnd.sample(tagPool, rnd.int(3, 5), true).map((tag) => ({ article_id: id, tag, created_at: createdAt[id]! })));
     const favorites = ids.flatMap((id) => rnd.sample(users, Math.floor(rnd.next() ** 3 * Math.min(30, userCount)))
       .map((u) => ({ user_id: u.id, article_id: id, created_at: createdAt[id]! + 60_000 })));
     await db.transaction().execute(async (trx) => {
