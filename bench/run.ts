@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: builds, seeds (or reuses) a SQLite site under bench/.data, then
 // loads a bare Koa baseline and Quire — one process, with and without the cache, a pm2 cluster of
-// two, and that cluster behind nginx — and writes bench/results/<date>.{json,md,svg}.
+// two, that cluster behind nginx, and one process on MariaDB without the cache — and writes
+// bench/results/<date>.{json,md,svg}.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResul
 import { onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
 import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
-import { seededCopy, siteFacts, type SeedSize } from './lib/site.js';
+import { seededCopy, seededMysql, siteFacts, type SeedSize } from './lib/site.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string' },
     'no-build': { type: 'boolean' },
     'no-wrk': { type: 'boolean' },
+    'no-mysql': { type: 'boolean' },
   },
 });
 const quick = args.quick ?? false;
@@ -34,21 +36,27 @@ const useWrk = wrkInstalled && !args['no-wrk'] && !quick;
 const size: SeedSize = quick ? { users: 20, articles: 300, comments: 1000, seed: 1 } : { users: 100, articles: 10_000, comments: 50_000, seed: 1 };
 
 const everyRead: ScenarioName[] = ['home page', 'article page', 'tag page', 'API list', 'API article', 'signed-in feed', 'write mix'];
-const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx'; scenarios: ScenarioName[] }[] = quick
+// The MariaDB rows: the production database, uncached, reads only (its copy is not restored between rows).
+const mysqlReads: ScenarioName[] = ['home page', 'article page', 'tag page', 'API list', 'API article'];
+const MYSQL_ADMIN_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx' | 'mysql-nocache'; scenarios: ScenarioName[] }[] = quick
   ? [
     { deployment: 'single', scenarios: ['home page', 'article page', 'API list', 'API article', 'signed-in feed', 'write mix'] },
     { deployment: 'single-nocache', scenarios: ['home page', 'API list'] },
     { deployment: 'cluster', scenarios: ['home page', 'API list'] },
     { deployment: 'nginx', scenarios: ['home page', 'API list'] },
+    ...(args['no-mysql'] ? [] : [{ deployment: 'mysql-nocache' as const, scenarios: ['home page', 'API list'] as ScenarioName[] }]),
   ]
   : [
     { deployment: 'single', scenarios: ['home page', 'home page, no gzip', ...everyRead.slice(1)] },
     { deployment: 'single-nocache', scenarios: ['home page', 'home page, no gzip', 'article page', 'tag page', 'API list', 'API article'] },
     { deployment: 'cluster', scenarios: everyRead },
     { deployment: 'nginx', scenarios: everyRead },
+    ...(args['no-mysql'] ? [] : [{ deployment: 'mysql-nocache' as const, scenarios: mysqlReads }]),
   ];
 
-const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx' } as const;
+const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx', 'mysql-nocache': 'one process, MariaDB, CACHE=off' } as const;
 
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -150,11 +158,23 @@ async function main() {
     // Every deployment starts on the seeded site: the write mix adds ~3 000 articles and comments,
     // which made the tag and article pages of the next deployment slower than the first one's.
     seeded.restore();
+    let mysqlUrl: string | undefined;
+    if (step.deployment === 'mysql-nocache') {
+      const mysql = await seededMysql(root, MYSQL_ADMIN_URL, size, env);
+      if ('missing' in mysql) {
+        log(`SKIPPING the MariaDB rows: ${mysql.missing} (set BENCH_MYSQL_URL, or pass --no-mysql)`);
+        for (const name of step.scenarios) skipped.push({ deployment: deploymentNames[step.deployment], scenario: name, reason: mysql.missing });
+        continue;
+      }
+      onCleanup(mysql.drop);
+      mysqlUrl = mysql.url;
+    }
     const baselineRps = await measureBaseline(`before ${deploymentNames[step.deployment]}`);
     const firstRow = rows.length;
     let deployment: Deployment;
     let upstream: Deployment | undefined;
-    if (step.deployment === 'single') deployment = await singleProcess(ctx, deploymentNames.single);
+    if (mysqlUrl) deployment = await singleProcess(ctx, deploymentNames['mysql-nocache'], { CACHE: 'off', DATABASE_URL: mysqlUrl });
+    else if (step.deployment === 'single') deployment = await singleProcess(ctx, deploymentNames.single);
     else if (step.deployment === 'single-nocache') deployment = await singleProcess(ctx, deploymentNames['single-nocache'], { CACHE: 'off' });
     else if (step.deployment === 'cluster') deployment = await pm2Cluster(ctx, 2);
     else deployment = await behindNginx(ctx, (upstream = await pm2Cluster(ctx, 2)));

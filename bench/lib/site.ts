@@ -86,3 +86,37 @@ export async function signIn(origin: string, email: string, password = 'password
   if (!res.ok) throw new Error(`sign-in of ${email} at ${origin}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { user: { token: string } }).user.token;
 }
+
+/**
+ * A MariaDB/MySQL database of its own, seeded like the SQLite site (the same --seed, so the same
+ * slugs, tags and users), for the rows that measure the production database; dropped by drop().
+ * Undefined, with the reason, when the server at adminUrl does not answer.
+ */
+export async function seededMysql(root: string, adminUrl: string, size: SeedSize, env: NodeJS.ProcessEnv): Promise<{ url: string; drop: () => Promise<void> } | { missing: string }> {
+  const { createConnection } = await import('mysql2/promise');
+  const admin = new URL(adminUrl);
+  const connect = () => createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password) });
+  let conn;
+  try {
+    conn = await connect();
+  } catch (err) {
+    return { missing: `${admin.host} does not answer (${(err as Error).message})` };
+  }
+  const name = `quire_bench_${process.pid}`;
+  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await conn.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'seed',
+    '--users', String(size.users), '--articles', String(size.articles), '--comments', String(size.comments), '--seed', String(size.seed)],
+  { env: { ...env, DATABASE_URL: url.toString() }, quiet: true });
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = await connect();
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
