@@ -22,6 +22,12 @@ export interface ArticleTagTable {
   created_at: number;
 }
 
+/** Totals kept by the writes that change them ('articles': how many articles there are). */
+export interface SiteTotalTable {
+  name: string;
+  value: number;
+}
+
 /** How many articles carry a tag: written with article_tags, read for the popular tags. */
 export interface TagCountTable {
   tag: string;

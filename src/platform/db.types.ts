@@ -1,6 +1,6 @@
 // The database as Kysely sees it: one interface per table, gathered here.
 import type { UserTable, FollowTable } from '../users/user.table.js';
-import type { ArticleTable, ArticleTagTable, FavoriteTable, TagCountTable } from '../articles/article.table.js';
+import type { ArticleTable, ArticleTagTable, FavoriteTable, SiteTotalTable, TagCountTable } from '../articles/article.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 
 export interface SessionTable {
@@ -26,6 +26,7 @@ export interface Database {
   articles: ArticleTable;
   article_tags: ArticleTagTable;
   tag_counts: TagCountTable;
+  site_totals: SiteTotalTable;
   favorites: FavoriteTable;
   comments: CommentTable;
   sessions: SessionTable;

@@ -17,6 +17,7 @@ export async function deleteSite(db: Db): Promise<void> {
   for (const table of ['comments', 'favorites', 'article_tags', 'tag_counts', 'articles', 'follows', 'sessions', 'users'] as const) {
     await db.deleteFrom(table).execute();
   }
+  await db.updateTable('site_totals').set({ value: 0 }).execute();
 }
 
 export async function hasUsers(db: Db): Promise<boolean> {
