@@ -130,6 +130,12 @@ export function takeFlash(ctx: AppContext): Flash | undefined {
   return flash;
 }
 
+/** Ends the signed-out visitor's CSRF token at sign-in and sign-out: the next form gets a fresh one. */
+function dropCookieToken(ctx: AppContext): void {
+  if (ctx.cookies.get(CSRF_COOKIE)) ctx.cookies.set(CSRF_COOKIE, null, { signed: true });
+  delete ctx.state.csrfToken;
+}
+
 /** Signs in: a new session id (no fixation), a new CSRF token, the user's public id. */
 export async function signIn(ctx: AppContext, user: User): Promise<void> {
   const session = sessionOf(ctx);
@@ -137,11 +143,13 @@ export async function signIn(ctx: AppContext, user: User): Promise<void> {
   session.uid = user.publicId;
   session.csrf = newToken();
   await session.regenerate();
+  dropCookieToken(ctx);
   ctx.state.user = user;
 }
 
 /** Signs out: the session is deleted from the store and the cookie cleared. */
 export function signOut(ctx: AppContext): void {
   (ctx as unknown as { session: KoaSession | null }).session = null;
+  dropCookieToken(ctx);
   delete ctx.state.user;
 }

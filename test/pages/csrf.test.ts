@@ -78,6 +78,7 @@ describe('CSRF protection on page forms', () => {
     const ok = await visitor.postRaw('/login', { _csrf: token, email: 'alice@example.com', password: 'password123' });
     assert.equal(ok.status, 302, ok.text.slice(0, 300));
     assert.ok(visitor.jar.has('quire.sid'), 'signed in');
+    assert.equal(visitor.jar.has('quire.csrf'), false, 'the signed-out token ends at sign-in');
     const editor = await visitor.get('/editor');
     assert.notEqual(visitor.csrfToken, token, 'a signed-in session has a token of its own');
     assert.equal(editor.status, 200);
