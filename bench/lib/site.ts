@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { createMysqlDatabase } from '../../test/support/services.js';
 import { runCommand } from './processes.js';
 
 export interface SeedSize {
@@ -88,35 +89,19 @@ export async function signIn(origin: string, email: string, password = 'password
 }
 
 /**
- * A MariaDB/MySQL database of its own, seeded like the SQLite site (the same --seed, so the same
- * slugs, tags and users), for the rows that measure the production database; dropped by drop().
- * Undefined, with the reason, when the server at adminUrl does not answer.
+ * A MariaDB/MySQL database of its own (the tests' createMysqlDatabase), seeded like the SQLite site
+ * (the same --seed, so the same slugs, tags and users), for the rows that measure the production
+ * database; dropped by drop(). The reason instead, when the server at adminUrl does not answer.
  */
 export async function seededMysql(root: string, adminUrl: string, size: SeedSize, env: NodeJS.ProcessEnv): Promise<{ url: string; drop: () => Promise<void> } | { missing: string }> {
-  const { createConnection } = await import('mysql2/promise');
-  const admin = new URL(adminUrl);
-  const connect = () => createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password) });
-  let conn;
+  let database;
   try {
-    conn = await connect();
+    database = await createMysqlDatabase('quire_bench', adminUrl);
   } catch (err) {
-    return { missing: `${admin.host} does not answer (${(err as Error).message})` };
+    return { missing: `${new URL(adminUrl).host} does not answer (${(err as Error).message})` };
   }
-  const name = `quire_bench_${process.pid}`;
-  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await conn.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   await runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'seed',
     '--users', String(size.users), '--articles', String(size.articles), '--comments', String(size.comments), '--seed', String(size.seed)],
-  { env: { ...env, DATABASE_URL: url.toString() }, quiet: true });
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = await connect();
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
-  };
+  { env: { ...env, DATABASE_URL: database.url }, quiet: true });
+  return database;
 }

@@ -121,6 +121,9 @@ function withListColumns(db: Db, qb: From, viewerId: number | undefined) {
     ]);
 }
 
+/** Filtered by a tag and nothing else (a tag page): listed from article_tags' index, counted by tag_counts. */
+const tagAlone = (a: FilterArgs) => a.tag !== undefined && a.author === undefined && a.favoritedBy === undefined && a.feedOf === undefined && a.pattern === undefined;
+
 const newestFirst = <Q extends From>(qb: Q) => qb.orderBy('articles.created_at', 'desc').orderBy('articles.id', 'desc') as Q;
 
 /**
@@ -138,8 +141,8 @@ const newestFirst = <Q extends From>(qb: Q) => qb.orderBy('articles.created_at',
  */
 const listQuery = prepared((db, a: FilterArgs & { viewerId?: number; limit: number; offset?: number }) => {
   const mysql = isMysql(db);
-  // A tag alone (a tag page): its ids come newest first straight from article_tags' (tag, created_at) index.
-  const onlyTag = a.tag !== undefined && a.author === undefined && a.favoritedBy === undefined && a.feedOf === undefined && a.pattern === undefined;
+  // A tag page's ids come newest first straight from article_tags' (tag, created_at) index.
+  const onlyTag = tagAlone(a);
   if (a.offset === undefined && !mysql && !onlyTag) {
     return newestFirst(withListColumns(db, applyFilter(db, db.selectFrom('articles'), a), a.viewerId)).limit(a.limit);
   }
@@ -172,9 +175,8 @@ const countQuery = prepared((db, a: FilterArgs) =>
 
 export async function countArticles(db: Db, f: ArticleFilter): Promise<number> {
   const args = filterArgs(f);
-  const onlyTag = args.tag !== undefined && Object.entries(args).every(([k, v]) => k === 'tag' || v === undefined);
   const none = Object.values(args).every((v) => v === undefined);
-  const { rows } = none ? await countAllQuery(db, {}) : onlyTag ? await countTaggedQuery(db, { tag: args.tag! }) : await countQuery(db, args);
+  const { rows } = none ? await countAllQuery(db, {}) : tagAlone(args) ? await countTaggedQuery(db, { tag: args.tag! }) : await countQuery(db, args);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -256,7 +258,7 @@ export async function replaceTags(db: Db, article: Pick<ArticleIdentity, 'id' | 
   await insertTags(db, article, added);
 }
 
-/** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts. Run in a transaction. */
+/** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts and site_totals. Run in a transaction. */
 export async function deleteArticle(db: Db, id: number): Promise<void> {
   // Lock the article row before reading its tags, as an edit does, so a retag committing meanwhile cannot leave counts behind.
   await db.updateTable('articles').set({ updated_at: sql`updated_at` }).where('id', '=', id).execute();
@@ -265,7 +267,6 @@ export async function deleteArticle(db: Db, id: number): Promise<void> {
   await moveArticleTotal(db, -1);
 }
 
-/** Sets tag_counts from article_tags, for writers that fill article_tags in bulk (the seeder). */
 /** Sets the article total from the rows (after a bulk load: the seeder). */
 export async function recountArticles(db: Db): Promise<void> {
   const { n } = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -273,6 +274,7 @@ export async function recountArticles(db: Db): Promise<void> {
     .$call(orUpdate(db, 'name', { value: Number(n) })).execute();
 }
 
+/** Sets tag_counts from article_tags, for writers that fill article_tags in bulk (the seeder). */
 export async function recountTags(db: Db): Promise<void> {
   await db.deleteFrom('tag_counts').execute();
   await db.insertInto('tag_counts').columns(['tag', 'articles'])

@@ -86,7 +86,6 @@ export interface SessionVars {
   csrf(ctx: AppContext): string;
 }
 
-
 export function createRenderer(opts: { siteName?: string; versions?: Map<string, string>; session: SessionVars }): Renderer {
   const { session } = opts;
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir), { autoescape: true, throwOnUndefined: false });

@@ -43,9 +43,9 @@ export async function needService(name: string, url: string): Promise<string | u
   return serviceMissing(`${name} is not answering at ${u.host}; start it to run these tests`);
 }
 
-/** Creates a fresh, uniquely named database and returns its URL and a drop function. */
-export async function createMysqlDatabase(prefix = 'quire_test'): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new URL(MYSQL_ADMIN_URL);
+/** Creates a fresh, uniquely named database on the server at adminUrl and returns its URL and a drop function. */
+export async function createMysqlDatabase(prefix = 'quire_test', adminUrl = MYSQL_ADMIN_URL): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new URL(adminUrl);
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const connect = () => createConnection({
     host: admin.hostname, port: Number(admin.port || 3306),
@@ -54,7 +54,7 @@ export async function createMysqlDatabase(prefix = 'quire_test'): Promise<{ url:
   const conn = await connect();
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   await conn.end();
-  const url = new URL(MYSQL_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
