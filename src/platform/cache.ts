@@ -1,7 +1,9 @@
 // The pieces of the render-once response cache: a byte-capped LRU of finished responses, and a
-// write generation shared by every worker (Redis INCR when Redis is configured, else one row in
-// the database). An entry is served only while the generation it was rendered at is current.
+// write generation shared by every worker (on SQLite a file beside the database; on MySQL, Redis
+// INCR when Redis is configured, else one row in the database). An entry is served only while the
+// generation it was rendered at is current.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { generationQueries } from './cache.repo.js';
 import type { DatabaseHandle } from './db.js';
 import type { Redis } from './redis.js';
@@ -80,7 +82,7 @@ export function entityTag(body: Buffer): string {
 export interface GenerationStore {
   /** The current write generation: read fresh, never older than the call. */
   read(): Promise<string>;
-  /** The same, synchronously, where the store can (SQLite). */
+  /** The same, synchronously, where the store can (SQLite's file). */
   readNow?: () => string;
   /** Called before and after every write: every entry rendered earlier becomes stale. */
   bump(): Promise<void>;
@@ -93,13 +95,61 @@ function redisGeneration(redis: Redis, key: string): GenerationStore {
   };
 }
 
-function databaseGeneration(database: Pick<DatabaseHandle, 'db' | 'sqlite'>): GenerationStore {
-  const queries = generationQueries(database);
-  return { read: coalesceReads(queries.read), readNow: queries.readNow, bump: queries.bump };
+function databaseGeneration(db: DatabaseHandle['db']): GenerationStore {
+  const queries = generationQueries(db);
+  return { read: coalesceReads(queries.read), bump: queries.bump };
 }
 
-export function generationStore(deps: { redis?: Redis; database: Pick<DatabaseHandle, 'db' | 'sqlite'>; config: { REDIS_PREFIX: string } }): GenerationStore {
-  return deps.redis ? redisGeneration(deps.redis, `${deps.config.REDIS_PREFIX}cache:generation`) : databaseGeneration(deps.database);
+/** Generation files open in this process, by path: one descriptor each for the life of the process, as SQLite keeps its own. */
+const generationFiles = new Map<string, number>();
+
+/**
+ * SQLite: every worker shares the database file, so they can share a file beside it whose length is
+ * the generation. A bump appends one byte (O_APPEND: atomic, never lost between workers) and a read
+ * is one fstat, under half the time of reading a row from SQLite, and it happens on every cache hit.
+ * The inode is part of the generation, so a file deleted and made again can never match an old
+ * entry; a deleted file is followed to its path, where the other workers' bumps now go.
+ */
+function fileGeneration(file: string): GenerationStore {
+  const stats = (): fs.Stats => {
+    let fd = generationFiles.get(file);
+    if (fd !== undefined) {
+      const current = fs.fstatSync(fd);
+      if (current.nlink > 0) return current;
+      fs.closeSync(fd);
+    }
+    fd = fs.openSync(file, 'a');
+    generationFiles.set(file, fd);
+    return fs.fstatSync(fd);
+  };
+  const readNow = (): string => {
+    const { ino, size } = stats();
+    return `${ino}.${size}`;
+  };
+  return {
+    read: async () => readNow(),
+    readNow,
+    bump: async () => {
+      stats();
+      fs.writeSync(generationFiles.get(file)!, '+');
+    },
+  };
+}
+
+/** An in-memory SQLite database lives in one handle of one process: a counter kept with the handle is all it needs. */
+const localGenerations = new WeakMap<object, { value: number }>();
+
+function localGeneration(db: DatabaseHandle['db']): GenerationStore {
+  const counter = localGenerations.get(db) ?? { value: 0 };
+  localGenerations.set(db, counter);
+  const readNow = () => String(counter.value);
+  return { read: async () => readNow(), readNow, bump: async () => { counter.value++; } };
+}
+
+export function generationStore(deps: { redis?: Redis; database: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqliteFile'>; config: { REDIS_PREFIX: string } }): GenerationStore {
+  const { database, redis } = deps;
+  if (database.dialect === 'sqlite') return database.sqliteFile ? fileGeneration(`${database.sqliteFile}-generation`) : localGeneration(database.db);
+  return redis ? redisGeneration(redis, `${deps.config.REDIS_PREFIX}cache:generation`) : databaseGeneration(database.db);
 }
 
 /**

@@ -18,8 +18,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Where the data lives, with any password masked: safe to print. */
   label: string;
-  /** SQLite only: the raw handle, for the one hot read (the cache generation) that cannot afford Kysely's promise round. */
-  sqlite?: SQLite.Database;
+  /** SQLite only: the database file's path (undefined in memory). Every worker on the machine opens the same one. */
+  sqliteFile?: string;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,7 +66,7 @@ function openSqlite(file: string): DatabaseHandle {
     db,
     dialect: 'sqlite',
     label: `sqlite:${file}`,
-    sqlite,
+    sqliteFile: sqlite.memory ? undefined : path.resolve(file),
     ping: async () => { await sql`select 1`.execute(db); },
     close: () => db.destroy(),
   };

@@ -1,13 +1,13 @@
 // When a write goes through one worker, then the very next read through another worker shows it:
-// two app instances share one SQLite file (and, when it answers, one Redis), each with its own
-// response cache warmed before every write. No stale response, ever.
+// two app instances share one database, each with its own response cache warmed before every
+// write, once per place the write generation can live: SQLite's generation file, Redis (MariaDB
+// with REDIS_URL) and the database row (MariaDB alone). No stale response, ever.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { apiClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { needService, REDIS_TEST_URL } from '../support/services.js';
+import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
 
 const ROUNDS = 30;
 
@@ -23,17 +23,20 @@ async function getText(url: string) {
   return res.text();
 }
 
-function freshnessSuite(label: string, extraEnv: () => Record<string, string> | undefined) {
+type Setup = { dialect: 'sqlite' | 'mysql'; env: Record<string, string> } | undefined;
+
+function freshnessSuite(label: string, setup: () => Setup) {
   describe(`freshness across two workers (${label})`, () => {
     let a: TestServer;
     let b: TestServer;
     let skip: string | undefined;
 
     before(async () => {
-      const env = extraEnv();
-      if (env === undefined) { skip = `${label} unavailable`; return; }
-      a = await startTestServer('sqlite', env);
-      b = await startTestServer('sqlite', { ...env, DATABASE_URL: `sqlite:${path.join(a.dataDir, 'quire.db')}` });
+      const chosen = setup();
+      if (chosen === undefined) { skip = `${label} unavailable`; return; }
+      a = await startTestServer(chosen.dialect, chosen.env);
+      // B opens A's database (on MariaDB, A made it and A drops it).
+      b = await startTestServer('sqlite', { ...chosen.env, DATABASE_URL: a.deps.config.DATABASE_URL });
     });
     after(async () => {
       await b?.close();
@@ -103,8 +106,10 @@ function freshnessSuite(label: string, extraEnv: () => Record<string, string> | 
   });
 }
 
-freshnessSuite('SQLite generation', () => ({}));
+freshnessSuite('SQLite, generation file', () => ({ dialect: 'sqlite', env: {} }));
 
-// Checked before any suite is declared, so the Redis suite never starts without knowing (and fails under CI when Redis is away).
-const redisSkip = await needService('Redis', REDIS_TEST_URL);
-freshnessSuite('Redis generation', () => (redisSkip ? undefined : { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `quire-test-${randomBytes(4).toString('hex')}:` }));
+// Checked before any suite is declared, so no suite starts without knowing (and each fails under CI when its service is away).
+const mysqlSkip = await needService('MariaDB', MYSQL_ADMIN_URL);
+const redisSkip = mysqlSkip ?? (await needService('Redis', REDIS_TEST_URL));
+freshnessSuite('MariaDB, Redis generation', () => (redisSkip ? undefined : { dialect: 'mysql', env: { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `quire-test-${randomBytes(4).toString('hex')}:` } }));
+freshnessSuite('MariaDB, generation row', () => (mysqlSkip ? undefined : { dialect: 'mysql', env: {} }));
