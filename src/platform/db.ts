@@ -6,7 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { createPool as CreatePool } from 'mysql2';
-import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type InsertQueryBuilder, type SqliteDatabase } from 'kysely';
+import {
+  BinaryOperationNode, Kysely, LimitNode, MysqlAdapter, MysqlDialect, OperationNodeTransformer, OperatorNode, SqliteDialect, ValueNode, sql,
+  type InsertQueryBuilder, type KyselyPlugin, type SqliteDatabase,
+} from 'kysely';
 import type { Database } from './db.types.js';
 import { recordQuery } from './request-timing.js'; // query time for Server-Timing; a no-op outside a timed request
 
@@ -53,6 +56,24 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase 
   };
 }
 
+/**
+ * SQLite (3.53) plans a query with `LIMIT ?` for the value bound to it, so binding it, which
+ * happens on every run, throws the plan away and the statement is compiled again: a tenth of the
+ * time of every article list. `LIMIT ? + 0` is still a bound parameter, but not a bare one, so the
+ * statement keeps its plan (our lists are driven by their indexes whatever the limit).
+ */
+class LimitKeepsPlan extends OperationNodeTransformer {
+  protected override transformLimit(node: LimitNode): LimitNode {
+    if (!ValueNode.is(node.limit)) return super.transformLimit(node);
+    return LimitNode.create(BinaryOperationNode.create(node.limit, OperatorNode.create('+'), ValueNode.createImmediate(0)));
+  }
+}
+
+const limitKeepsPlan: KyselyPlugin = {
+  transformQuery: (args) => new LimitKeepsPlan().transformNode(args.node),
+  transformResult: async (args) => args.result,
+};
+
 function openSqlite(file: string): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
@@ -61,7 +82,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Several workers share one file: wait for a lock instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: recordQuery });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: recordQuery, plugins: [limitKeepsPlan] });
   return {
     db,
     dialect: 'sqlite',
