@@ -1,7 +1,7 @@
 // The JSON API under /api: CORS, token auth, then every feature's routes.
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
-import type { Next } from 'koa';
+import type { Middleware, Next } from 'koa';
 import type { Config } from './config.js';
 import { articleRoutes } from './articles/article.routes.js';
 import { commentRoutes } from './comments/comment.routes.js';
@@ -29,7 +29,7 @@ export function apiCors(config: Pick<Config, 'CORS_ORIGIN'>) {
   };
 }
 
-export function apiRouter(deps: AppDeps) {
+function apiRouter(deps: AppDeps) {
   const api = new Router<RequestState>({ prefix: '/api' });
   api.use(tokenAuth(deps));
   for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes]) {
@@ -37,4 +37,16 @@ export function apiRouter(deps: AppDeps) {
     api.use(router.routes(), router.allowedMethods());
   }
   return api;
+}
+
+/** The API's routes and their 405 answers, entered by /api addresses only: a page request is not matched against every API route. */
+export function apiRoutes(deps: AppDeps) {
+  const api = apiRouter(deps);
+  // Typed as plain Koa middleware: the router adds its own fields to the context as it matches.
+  const routes = api.routes() as unknown as Middleware<RequestState>;
+  const allowedMethods = api.allowedMethods() as unknown as Middleware<RequestState>;
+  return function apiRoutes(ctx: AppContext, next: Next) {
+    if (!isApiPath(ctx.path)) return next();
+    return routes(ctx, () => allowedMethods(ctx, next));
+  };
 }

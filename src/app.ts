@@ -4,7 +4,7 @@
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import { apiCors, apiRouter } from './api.js';
+import { apiCors, apiRoutes } from './api.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { forwardedHeaders, proxyCheck } from './middleware/forwarded.js';
 import { requestId } from './middleware/request-id.js';
@@ -48,7 +48,6 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
   const app = new Koa<RequestState>({ proxy: config.TRUST_PROXY.length > 0 });
   app.silent = true; // errors are logged by errorHandler, with the request id
 
-  const api = apiRouter(deps);
   app.keys = cookieKeys(deps.secret); // signs the session cookie alike in every worker
   const assetVersions = fingerprintPublicFiles(publicDir);
   const view = createRenderer({ versions: assetVersions, session: { flash: takeFlash, csrf: csrfToken } });
@@ -85,8 +84,7 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     // JSON and form bodies, limited to BODY_LIMIT (413 above it, 400 on malformed JSON).
     bodyParser({ jsonLimit: config.bodyLimitBytes, formLimit: config.bodyLimitBytes, enableTypes: ['json', 'form'] }),
     // The RealWorld API.
-    api.routes(),
-    api.allowedMethods(),
+    apiRoutes(deps),
     // public/ files (fingerprinted URLs cached for a year) and /app/, before sessions: no store lookups.
     publicFiles(publicDir, assetVersions),
     singlePageApp(path.join(publicDir, 'app')),

@@ -37,9 +37,17 @@ export function cookieKeys(secret: string): string[] {
   return [createHmac('sha256', secret).update('quire cookie signing').digest('base64url')];
 }
 
+/**
+ * The session of a page read (GET, HEAD) that came with no session cookie: nothing can be in it, and
+ * no read writes one (flashes and sign-ins come with POSTs). Frozen, so a read that tried to write
+ * would fail loudly instead of losing what it wrote.
+ */
+const BLANK_SESSION: KoaSession = Object.freeze({ regenerate: () => undefined });
+
 /** The session, when the session layer has run for this request. */
 function sessionOf(ctx: AppContext): KoaSession | undefined {
   if (!ctx.state.sessionLoaded) return undefined;
+  if (ctx.state.blankSession) return BLANK_SESSION;
   return (ctx as unknown as { session: KoaSession | null }).session ?? undefined;
 }
 
@@ -68,6 +76,12 @@ export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'c
   return async function session(ctx: AppContext, next: Next) {
     if (isApiPath(ctx.path)) return next();
     ctx.state.sessionLoaded = true;
+    // koa-session would make an id, parse cookies and check for changes at the end (~5% of an
+    // uncached page) only to find the session empty and leave it unsaved.
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !ctx.cookies.get(SESSION_COOKIE)) {
+      ctx.state.blankSession = true;
+      return next();
+    }
     await middleware(ctx, next);
   };
 }
