@@ -22,6 +22,14 @@ export interface SiteFacts {
   writers: string[];
 }
 
+/** Runs this build's `quire` CLI on the database at databaseUrl. */
+function quire(root: string, databaseUrl: string, env: NodeJS.ProcessEnv, args: string[], quiet = false) {
+  return runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), ...args], { env: { ...env, DATABASE_URL: databaseUrl }, quiet });
+}
+
+/** `quire seed` with the bench's sizes, the same on every database. */
+const seedArgs = (size: SeedSize) => ['seed', '--users', String(size.users), '--articles', String(size.articles), '--comments', String(size.comments), '--seed', String(size.seed)];
+
 /** Writes the WAL back into the database file, so a plain file copy is the whole site. */
 function foldWal(file: string): void {
   const db = new SQLite(file);
@@ -45,15 +53,13 @@ export async function seededCopy(root: string, dataDir: string, size: SeedSize, 
     reused = false;
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${pristine}${suffix}`, { force: true });
     const t0 = Date.now();
-    await runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'seed',
-      '--users', String(size.users), '--articles', String(size.articles), '--comments', String(size.comments), '--seed', String(size.seed)],
-    { env: { ...env, DATABASE_URL: `sqlite:${pristine}` } });
+    await quire(root, `sqlite:${pristine}`, env, seedArgs(size));
     seedSeconds = (Date.now() - t0) / 1000;
     foldWal(pristine);
     fs.writeFileSync(marker, JSON.stringify({ ...size, seededAt: new Date().toISOString(), seconds: seedSeconds }, null, 2));
   } else {
     // A site seeded by an older build gets this build's migrations here, once, not in every boot the bench times.
-    await runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'migrate'], { env: { ...env, DATABASE_URL: `sqlite:${pristine}` }, quiet: true });
+    await quire(root, `sqlite:${pristine}`, env, ['migrate'], true);
     foldWal(pristine);
   }
   const file = path.join(dataDir, 'run.db');
@@ -100,8 +106,6 @@ export async function seededMysql(root: string, adminUrl: string, size: SeedSize
   } catch (err) {
     return { missing: `${new URL(adminUrl).host} does not answer (${(err as Error).message})` };
   }
-  await runCommand(process.execPath, [path.join(root, 'dist/cli/quire.js'), 'seed',
-    '--users', String(size.users), '--articles', String(size.articles), '--comments', String(size.comments), '--seed', String(size.seed)],
-  { env: { ...env, DATABASE_URL: database.url }, quiet: true });
+  await quire(root, database.url, env, seedArgs(size), true);
   return database;
 }

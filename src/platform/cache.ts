@@ -111,28 +111,26 @@ const generationFiles = new Map<string, number>();
  * entry; a deleted file is followed to its path, where the other workers' bumps now go.
  */
 function fileGeneration(file: string): GenerationStore {
-  const stats = (): fs.Stats => {
-    let fd = generationFiles.get(file);
+  /** This process's descriptor for the file and the file's state, reopened by path if the file was deleted. */
+  const current = (): { fd: number; stats: fs.Stats } => {
+    const fd = generationFiles.get(file);
     if (fd !== undefined) {
-      const current = fs.fstatSync(fd);
-      if (current.nlink > 0) return current;
+      const stats = fs.fstatSync(fd);
+      if (stats.nlink > 0) return { fd, stats };
       fs.closeSync(fd);
     }
-    fd = fs.openSync(file, 'a');
-    generationFiles.set(file, fd);
-    return fs.fstatSync(fd);
+    const reopened = fs.openSync(file, 'a');
+    generationFiles.set(file, reopened);
+    return { fd: reopened, stats: fs.fstatSync(reopened) };
   };
   const readNow = (): string => {
-    const { ino, size } = stats();
+    const { ino, size } = current().stats;
     return `${ino}.${size}`;
   };
   return {
     read: async () => readNow(),
     readNow,
-    bump: async () => {
-      stats();
-      fs.writeSync(generationFiles.get(file)!, '+');
-    },
+    bump: async () => { fs.writeSync(current().fd, '+'); },
   };
 }
 

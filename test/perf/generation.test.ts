@@ -11,10 +11,15 @@ import { generationStore } from '../../src/platform/cache.js';
 import { openDatabase } from '../../src/platform/db.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-generation-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+// A file generation never touches the handle; the stores are only given one to satisfy the type.
+const unused = openDatabase('sqlite::memory:');
+after(async () => {
+  await unused.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const config = { REDIS_PREFIX: 'unused:' };
-const sqliteAt = (file: string) => ({ db: openDatabase('sqlite::memory:').db, dialect: 'sqlite' as const, sqliteFile: file });
+const sqliteAt = (file: string) => ({ db: unused.db, dialect: 'sqlite' as const, sqliteFile: file });
 
 /** Bumps the generation of the database at file from a separate Node process, as another worker would. */
 function bumpInAnotherProcess(file: string): string {
