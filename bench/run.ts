@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { baseline, behindNginx, pm2Cluster, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
 import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
-import { onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
+import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
 import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, seededMysql, siteFacts, type SeedSize } from './lib/site.js';
@@ -60,6 +60,9 @@ const deploymentNames = { single: 'one process', 'single-nocache': 'one process,
 
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+/** CPU ms used so far by a deployment's Node processes (from /proc, in 10 ms ticks). */
+const cpuOf = (deployment: Deployment) => () => deployment.pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+const cpuNote = (r: LoadResult) => `, ${r.serverCpuUs.toFixed(0)} µs server CPU per request${r.clientCpu === undefined ? '' : `, client CPU ${(r.clientCpu * 100).toFixed(0)}%`}`;
 
 async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], skipped: Skipped[], baselineRps: Map<string, number>) {
   const spec = await scenario.spec(deployment.origin);
@@ -69,13 +72,13 @@ async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], 
     return;
   }
   const rss = sampleRss(deployment.pids);
-  const results: LoadResult[] = [await withAutocannon(spec, load)];
-  if (useWrk && scenario.wrk) results.push(await withWrk(spec, { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: 0 }));
+  const results: LoadResult[] = [await withAutocannon(spec, load, cpuOf(deployment))];
+  if (useWrk && scenario.wrk) results.push(await withWrk(spec, { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: 0 }, cpuOf(deployment)));
   const peak = rss.stop();
   for (const r of results) {
     const row: Row = { ...r, deployment: deployment.name, scenario: scenario.name, ratio: r.rps / (baselineRps.get(r.tool) ?? NaN), peakRss: peak.peakEach, peakRssTotal: peak.peakTotal };
     rows.push(row);
-    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}× the baseline before), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB`);
+    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}× the baseline before), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
   }
 }
 
@@ -124,10 +127,10 @@ async function main() {
     const koa = await baseline(ctx);
     const hello = { origin: koa.origin, path: '/', headers: BROWSER };
     const measured = new Map<string, number>();
-    for (const r of [await withAutocannon(hello, load), ...(useWrk ? [await withWrk(hello, load)] : [])]) {
+    for (const r of [await withAutocannon(hello, load, cpuOf(koa)), ...(useWrk ? [await withWrk(hello, load, cpuOf(koa))] : [])]) {
       measured.set(r.tool, r.rps);
       rows.push({ ...r, deployment: koa.name, scenario: `hello world, ${when}`, ratio: 1, peakRss: 0, peakRssTotal: 0 });
-      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
+      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${cpuNote(r)}`);
     }
     await koa.stop();
     return measured;

@@ -1,6 +1,7 @@
 // Load generators: autocannon (always) and wrk (when installed), both reduced to the same figures.
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { runCommand } from './processes.js';
 
 export interface LoadResult {
@@ -11,6 +12,14 @@ export interface LoadResult {
   /** Socket errors, timeouts and non-2xx/3xx answers. */
   errors: number;
   requests: number;
+  /** CPU the servers used per request answered, in µs (the Node processes only: not nginx, not the pm2 daemon). */
+  serverCpuUs: number;
+  /**
+   * CPU the load generator used, as a share of one core (autocannon only: it runs in the bench's own
+   * process). Near 1, the row measured the client more than the server: on this 2-core machine the
+   * two share the cores, and autocannon decodes every response body into a string.
+   */
+  clientCpu?: number;
 }
 
 export interface LoadSpec {
@@ -29,6 +38,11 @@ export interface LoadOptions {
   warmupSeconds: number;
 }
 
+/** CPU milliseconds the servers under load have used so far, read just before and after the measured run. */
+export type CpuClock = () => number;
+
+const perRequestUs = (cpuMs: number, requests: number) => (requests > 0 ? (cpuMs * 1000) / requests : NaN);
+
 export const wrkInstalled = spawnSync('wrk', ['--version']).error === undefined;
 
 function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Promise<autocannon.Result> {
@@ -44,9 +58,14 @@ function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Pr
   });
 }
 
-export async function withAutocannon(spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
+export async function withAutocannon(spec: LoadSpec, opts: LoadOptions, serverCpu: CpuClock): Promise<LoadResult> {
   if (opts.warmupSeconds > 0) await runAutocannon(spec, opts.connections, opts.warmupSeconds);
+  const server0 = serverCpu();
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
   const r = await runAutocannon(spec, opts.connections, opts.seconds);
+  const client = process.cpuUsage(client0);
+  const wallMs = performance.now() - t0;
   return {
     tool: 'autocannon',
     rps: r.requests.average,
@@ -54,6 +73,8 @@ export async function withAutocannon(spec: LoadSpec, opts: LoadOptions): Promise
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     requests: r.requests.total,
+    serverCpuUs: perRequestUs(serverCpu() - server0, r.requests.total),
+    clientCpu: (client.user + client.system) / 1000 / wallMs,
   };
 }
 
@@ -66,18 +87,21 @@ function millis(text: string): number {
 }
 
 /** wrk, one thread per core left to it, after the autocannon run warmed the server. */
-export async function withWrk(spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
+export async function withWrk(spec: LoadSpec, opts: LoadOptions, serverCpu: CpuClock): Promise<LoadResult> {
   const headerArgs = Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const server0 = serverCpu();
   const { stdout } = await runCommand('wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', ...headerArgs, `${spec.origin}${spec.path}`], { quiet: true });
   const number = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  const requests = number(/(\d+) requests in/);
   return {
     tool: 'wrk',
     rps: number(/Requests\/sec:\s+([\d.]+)/),
     p50: millis(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
     p99: millis(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
     errors: number(/Non-2xx or 3xx responses: (\d+)/) + socketErrors,
-    requests: number(/(\d+) requests in/),
+    requests,
+    serverCpuUs: perRequestUs(serverCpu() - server0, requests),
   };
 }

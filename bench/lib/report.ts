@@ -1,5 +1,5 @@
 // The bench's outputs: a markdown table (req/s, ratio to the same-run baseline, p50, p99, errors,
-// peak RSS) and an SVG bar chart of the same rows.
+// peak RSS, server CPU per request, the load generator's CPU) and an SVG bar chart of the same rows.
 import type { LoadResult } from './load.js';
 
 export interface Row extends LoadResult {
@@ -24,11 +24,11 @@ const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(dig
 
 export function markdownTable(rows: Row[], skipped: Skipped[]): string {
   const lines = [
-    '| deployment | scenario | tool | req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} |`),
+    '| deployment | scenario | tool | req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) | server CPU µs/req | client CPU |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} | ${fixed(r.serverCpuUs, 0)} | ${r.clientCpu === undefined ? '–' : `${(r.clientCpu * 100).toFixed(0)}%`} |`),
   ];
-  for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | |`);
+  for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | | | |`);
   return lines.join('\n');
 }
 
