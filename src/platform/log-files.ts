@@ -85,10 +85,20 @@ const lineLogs = new Map<string, { log: (line: string) => void; flush: () => voi
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /**
- * A rotating log written line by line, as one chunk per event-loop turn: rotating-file-stream makes
- * one write() call per chunk, and one per request does not keep up with a busy worker (its queue,
- * and the worker's memory, then grow without bound). Lines stay whole: a rotation happens between chunks.
- * One writer per path and process, however often it is opened, so every line shares one queue.
+ * Lines are held until this many bytes are pending or FLUSH_MS has passed since the first of them, as
+ * nginx's `access_log … buffer= flush=` does. Writing once per event-loop turn instead cost a worker
+ * whose clients were slower than it (so each turn served only a request or two) a quarter of its CPU:
+ * a write on the thread pool, with its wake-ups, for every line or two (A/B of 2026-11-26, bench/README.md).
+ */
+const FLUSH_BYTES = 64 * 1024;
+const FLUSH_MS = 200;
+
+/**
+ * A rotating log written line by line, in chunks of whole lines: rotating-file-stream makes one
+ * write() call per chunk, and one per request does not keep up with a busy worker (its queue, and the
+ * worker's memory, then grow without bound). Lines stay whole: a rotation happens between chunks.
+ * One writer per path and process, however often it is opened, so every line shares one queue;
+ * closeLogFiles flushes what is pending.
  */
 export function openLineLog(opts: LogFileOptions): (line: string) => void {
   const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));
@@ -97,7 +107,10 @@ export function openLineLog(opts: LogFileOptions): (line: string) => void {
   const stream = openLogFile(opts);
   let pending = '';
   let dropped = 0;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
     if (pending === '') return;
     const lines = () => pending.split('\n').length - 1;
     if (stream.writableEnded) {
@@ -114,8 +127,9 @@ export function openLineLog(opts: LogFileOptions): (line: string) => void {
     pending = '';
   };
   const log = (line: string) => {
-    if (pending === '') setImmediate(flush);
     pending += line;
+    if (pending.length >= FLUSH_BYTES) flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
   };
   lineLogs.set(file, { log, flush });
   return log;
