@@ -4,7 +4,8 @@
 // 4xx, after it; an entry is served only while the generation it was rendered at is still current.
 // A write acknowledged by one worker is therefore seen by the next request to any worker.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { brotliCompress, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { rememberGzip, worthGzipping } from './compress.js';
 import { bytesOf } from './body-bytes.js';
 import type { Next } from 'koa';
@@ -46,6 +47,8 @@ export interface ResponseCache {
   lru: ResponseLru;
   generation: GenerationStore;
   middleware: ReturnType<typeof cacheMiddleware>;
+  /** Asks for a brotli copy of the entry held under key, for its next hits; gzip serves until then. */
+  brotliLater(key: string, entry: CachedResponse): void;
 }
 
 /**
@@ -115,9 +118,38 @@ function replay(ctx: AppContext, entry: CachedResponse): void {
   rememberSent(entry, ctx.res);
 }
 
+/** Brotli's best quality: the home page in 2 898 bytes against gzip's 3 626 (-20%), for ~10 ms of CPU per page. */
+const BROTLI_PARAMS = { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT };
+/** After a brotli job, the next waits this many times as long as it took: brotli never takes more than a tenth of the time. */
+const BROTLI_REST_FACTOR = 9;
+
+/**
+ * Brotli copies of entries, made one at a time on the thread pool: far too slow for the miss itself,
+ * so an entry gets one after its first hit from a client that takes br, and its later hits send it.
+ * Only entries that have a gzip copy (compressible, 1 KB or more, COMPRESS on) get one. With writes
+ * making entries stale all the time, most would be thrown away soon after: the rest after each job
+ * caps what that can cost.
+ */
+function brotliCopies(lru: ResponseLru, logger: Logger): ResponseCache['brotliLater'] {
+  let running = false;
+  let restUntil = 0;
+  return (key, entry) => {
+    if (running || entry.br || !entry.gzip || performance.now() < restUntil) return;
+    running = true;
+    const started = performance.now();
+    brotliCompress(entry.body, { params: { ...BROTLI_PARAMS, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length } }, (err, br) => {
+      running = false;
+      const now = performance.now();
+      restUntil = now + (now - started) * BROTLI_REST_FACTOR;
+      if (err) logger.warn({ err }, 'brotli copy of a cache entry failed; its hits stay gzipped');
+      else if (br.length < entry.gzip!.length) lru.addBrotli(key, entry, br);
+    });
+  };
+}
+
 export function responseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxBytes);
-  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, opts) };
+  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, opts), brotliLater: brotliCopies(lru, opts.logger) };
 }
 
 function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {

@@ -1,6 +1,6 @@
 // Fresh cache hits answered before Koa (this wraps Koa's request listener; it is not a Koa middleware). A hit is bytes already rendered and headers already sent
 // once (by the whole onion, on the miss), so it needs none of the layers: it is checked against the
-// current write generation, answered with 304 or the body (gzipped when the client takes it), given
+// current write generation, answered with 304 or the body (in brotli or gzip when the client takes it), given
 // its own request id, and logged like any other request. Everything else — misses, stale entries,
 // writes, signed-in readers — goes on to Koa unchanged. A hit served here costs a fraction of one
 // served by the cache middleware: no context, no promise chain, no per-layer header work.
@@ -8,7 +8,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import fresh from 'fresh';
 import { logWhenClosed, type AccessLogSink } from './access-log.js';
 import { cacheKey, hasCredentials, type ResponseCache } from './cache.js';
-import { prefersGzip } from './compress.js';
+import { prefersBrotli, prefersGzip } from './compress.js';
 import { clientIp } from './forwarded.js';
 import { chooseRequestId } from './request-id.js';
 import type { CachedResponse } from '../platform/cache.js';
@@ -20,7 +20,19 @@ export interface FastHitOptions {
   accessLog?: AccessLogSink;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, entry: CachedResponse & { sent: string[] }, trusted: boolean, log?: AccessLogSink): void {
+/** The bytes to send and their Content-Encoding: brotli or gzip when the client takes them (never for HEAD), else the body. */
+function representation(req: IncomingMessage, key: string, entry: CachedResponse, cache: ResponseCache): [Buffer, string?] {
+  if (!entry.gzip || req.method !== 'GET') return [entry.body];
+  if (prefersBrotli(req)) {
+    if (entry.br) return [entry.br, 'br'];
+    cache.brotliLater(key, entry);
+  }
+  // As the compression layers decide: gzip only when the client prefers it to identity.
+  return prefersGzip(req) ? [entry.gzip, 'gzip'] : [entry.body];
+}
+
+function send(req: IncomingMessage, res: ServerResponse, key: string, entry: CachedResponse & { sent: string[] }, opts: FastHitOptions, trusted: boolean): void {
+  const log = opts.accessLog;
   const id = chooseRequestId(trusted ? (req.headers['x-request-id'] as string | undefined) : undefined);
   const headers = entry.sent.concat('x-request-id', id, 'etag', entry.etag, 'x-cache', 'HIT');
   if (fresh(req.headers, { etag: entry.etag })) {
@@ -29,11 +41,9 @@ function send(req: IncomingMessage, res: ServerResponse, entry: CachedResponse &
     res.end();
     return;
   }
-  // As the compression layers decide: never for HEAD, and gzip only when the client prefers it to identity.
-  const gzip = entry.gzip && req.method === 'GET' && prefersGzip(req) ? entry.gzip : undefined;
-  const body = gzip ?? entry.body;
+  const [body, encoding] = representation(req, key, entry, opts.cache);
   headers.push('content-type', entry.type, 'content-length', String(body.length));
-  if (gzip) headers.push('content-encoding', 'gzip');
+  if (encoding) headers.push('content-encoding', encoding);
   if (log) logWhenClosed(log, req, res, clientIp(req, trusted), body.length);
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();
@@ -42,12 +52,12 @@ function send(req: IncomingMessage, res: ServerResponse, entry: CachedResponse &
 
 /** Wraps Koa's request listener: fresh hits are answered here, everything else is passed to it. */
 export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): RequestListener {
-  const { cache, trusted, accessLog } = opts;
-  const { lru, generation } = cache;
+  const { lru, generation } = opts.cache;
   return (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || hasCredentials(req)) return koa(req, res);
-    const isTrusted = trusted(req.socket.remoteAddress);
-    const entry = lru.get(cacheKey(req, isTrusted));
+    const isTrusted = opts.trusted(req.socket.remoteAddress);
+    const key = cacheKey(req, isTrusted);
+    const entry = lru.get(key);
     if (!entry?.sent) return koa(req, res);
     const ready = entry as CachedResponse & { sent: string[] };
     if (generation.readNow) {
@@ -57,11 +67,11 @@ export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): Req
       } catch {
         return koa(req, res); // the cache middleware reports it, and serves uncached
       }
-      if (current === entry.generation) return send(req, res, ready, isTrusted, accessLog);
+      if (current === entry.generation) return send(req, res, key, ready, opts, isTrusted);
       return koa(req, res);
     }
     generation.read().then(
-      (current) => (current === entry.generation ? send(req, res, ready, isTrusted, accessLog) : koa(req, res)),
+      (current) => (current === entry.generation ? send(req, res, key, ready, opts, isTrusted) : koa(req, res)),
       () => koa(req, res),
     );
   };

@@ -16,6 +16,8 @@ export interface CachedResponse {
   body: Buffer;
   /** The body gzipped once, when it is worth compressing (COMPRESS on, compressible type, 1 KB or more). */
   gzip?: Buffer;
+  /** The gzipped body in brotli too, made off the main thread after its first hit from a client that takes br (middleware/cache.ts). */
+  br?: Buffer;
   etag: string;
   /**
    * Every header the finished response carried, outer layers' included, less the per-request ones
@@ -25,7 +27,7 @@ export interface CachedResponse {
   sent?: string[];
 }
 
-const sizeOf = (entry: CachedResponse) => entry.body.length + (entry.gzip?.length ?? 0);
+const sizeOf = (entry: CachedResponse) => entry.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0);
 
 /** Least recently used first out, by total body bytes. */
 export class ResponseLru {
@@ -52,6 +54,19 @@ export class ResponseLru {
     if (sizeOf(entry) > this.maxBytes / 8) return;
     this.entries.set(key, entry);
     this.bytes += sizeOf(entry);
+    this.evictOverCap();
+  }
+
+  /** Gives entry its brotli copy, if key still holds this very entry (not one rendered since, nor none). */
+  addBrotli(key: string, entry: CachedResponse, br: Buffer): boolean {
+    if (this.entries.get(key) !== entry || entry.br) return false;
+    entry.br = br;
+    this.bytes += br.length;
+    this.evictOverCap();
+    return true;
+  }
+
+  private evictOverCap(): void {
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);

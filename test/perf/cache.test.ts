@@ -2,7 +2,7 @@
 // cookie, CACHE=off turns it off, and the LRU stays under its byte cap.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResponseLru, coalesceReads, entityTag } from '../../src/platform/cache.js';
+import { ResponseLru, coalesceReads, entityTag, type CachedResponse } from '../../src/platform/cache.js';
 import { apiClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -76,6 +76,26 @@ test('when the LRU goes over its byte cap, then the least recently used entries 
   assert.equal(lru.get('b'), undefined, 'least recently used entry evicted');
   lru.set('huge', entry(500));
   assert.equal(lru.get('huge'), undefined, 'an entry over an eighth of the cap is not stored');
+});
+
+test('when a brotli copy arrives, then only the entry still held gets it, and it counts against the cap', () => {
+  const lru = new ResponseLru(1000);
+  const entry = (n: number): CachedResponse => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
+  const old = entry(100);
+  lru.set('page', old);
+  const rendered = entry(100);
+  lru.set('page', rendered); // a newer render replaced it while its copy was being made
+  assert.equal(lru.addBrotli('page', old, Buffer.alloc(50)), false);
+  assert.equal(old.br, undefined);
+  assert.equal(lru.addBrotli('gone', entry(100), Buffer.alloc(50)), false);
+  assert.equal(lru.totalBytes, 100);
+  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), true);
+  assert.equal(lru.totalBytes, 150);
+  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), false, 'one copy per entry');
+  for (let i = 0; i < 8; i++) lru.set(`other${i}`, entry(100));
+  lru.addBrotli('other7', lru.get('other7')!, Buffer.alloc(100));
+  assert.ok(lru.totalBytes <= 1000, `${lru.totalBytes} bytes held`);
+  assert.equal(lru.get('page'), undefined, 'the oldest entry made room');
 });
 
 test('when reads overlap, then a caller never gets a read that began before it called', async () => {
