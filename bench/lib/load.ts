@@ -12,7 +12,7 @@ export interface LoadResult {
   /** Socket errors, timeouts and non-2xx/3xx answers. */
   errors: number;
   requests: number;
-  /** CPU the servers used per request answered, in µs (the Node processes only: not nginx, not the pm2 daemon). */
+  /** CPU the servers used per request answered, in µs (the Node processes only: not nginx, not the pm2 daemon; NaN if one exited). */
   serverCpuUs: number;
   /**
    * CPU the load generator used, as a share of one core (autocannon only: it runs in the bench's own

@@ -21,7 +21,7 @@ export interface FastHitOptions {
 }
 
 /** The bytes to send and their Content-Encoding: brotli or gzip when the client takes them (never for HEAD), else the body. */
-function representation(req: IncomingMessage, key: string, entry: CachedResponse, cache: ResponseCache): [Buffer, string?] {
+function representation(req: IncomingMessage, key: string, entry: CachedResponse, cache: ResponseCache): [Buffer, ('br' | 'gzip')?] {
   if (!entry.gzip || req.method !== 'GET') return [entry.body];
   if (prefersBrotli(req)) {
     if (entry.br) return [entry.br, 'br'];

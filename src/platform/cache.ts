@@ -16,7 +16,7 @@ export interface CachedResponse {
   body: Buffer;
   /** The body gzipped once, when it is worth compressing (COMPRESS on, compressible type, 1 KB or more). */
   gzip?: Buffer;
-  /** The gzipped body in brotli too, made off the main thread after its first hit from a client that takes br (middleware/cache.ts). */
+  /** The body in brotli too, made off the main thread once hits from clients that take br ask for it (middleware/cache.ts). */
   br?: Buffer;
   etag: string;
   /**
@@ -57,9 +57,9 @@ export class ResponseLru {
     this.evictOverCap();
   }
 
-  /** Gives entry its brotli copy, if key still holds this very entry (not one rendered since, nor none). */
+  /** Gives entry its brotli copy, if key still holds this very entry (not one rendered since, nor none) and it stays within an eighth of the cap. */
   addBrotli(key: string, entry: CachedResponse, br: Buffer): boolean {
-    if (this.entries.get(key) !== entry || entry.br) return false;
+    if (this.entries.get(key) !== entry || entry.br || sizeOf(entry) + br.length > this.maxBytes / 8) return false;
     entry.br = br;
     this.bytes += br.length;
     this.evictOverCap();

@@ -79,7 +79,7 @@ test('when the LRU goes over its byte cap, then the least recently used entries 
 });
 
 test('when a brotli copy arrives, then only the entry still held gets it, and it counts against the cap', () => {
-  const lru = new ResponseLru(1000);
+  const lru = new ResponseLru(2000);
   const entry = (n: number): CachedResponse => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
   const old = entry(100);
   lru.set('page', old);
@@ -92,10 +92,16 @@ test('when a brotli copy arrives, then only the entry still held gets it, and it
   assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), true);
   assert.equal(lru.totalBytes, 150);
   assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), false, 'one copy per entry');
-  for (let i = 0; i < 8; i++) lru.set(`other${i}`, entry(100));
-  lru.addBrotli('other7', lru.get('other7')!, Buffer.alloc(100));
-  assert.ok(lru.totalBytes <= 1000, `${lru.totalBytes} bytes held`);
+  for (let i = 0; i < 18; i++) lru.set(`other${i}`, entry(100));
+  assert.equal(lru.totalBytes, 1950);
+  assert.equal(lru.addBrotli('other16', lru.get('other16')!, Buffer.alloc(200)), false, 'an entry may not grow past an eighth of the cap');
+  assert.equal(lru.addBrotli('other17', lru.get('other17')!, Buffer.alloc(100)), true);
   assert.equal(lru.get('page'), undefined, 'the oldest entry made room');
+  assert.equal(lru.totalBytes, 1900);
+  lru.set('other17', entry(100)); // a new render replaces the entry and its copy
+  assert.equal(lru.totalBytes, 1800);
+  lru.delete('other16');
+  assert.equal(lru.totalBytes, 1700);
 });
 
 test('when reads overlap, then a caller never gets a read that began before it called', async () => {
