@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliCompress, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { rememberGzip, worthGzipping } from './compress.js';
+import { prefersBrotli, rememberBrotli, rememberGzip, worthGzipping } from './compress.js';
 import { bytesOf } from './body-bytes.js';
 import type { Next } from 'koa';
 import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
@@ -108,7 +108,9 @@ function rememberSent(entry: CachedResponse, res: ServerResponse): void {
   });
 }
 
-function replay(ctx: AppContext, entry: CachedResponse): void {
+function replay(ctx: AppContext, key: string, entry: CachedResponse, brotliLater: ResponseCache['brotliLater']): void {
+  // As a hit answered ahead of Koa: ask for a brotli copy, which the compression layer sends once made.
+  if (!entry.br && prefersBrotli(ctx.req)) brotliLater(key, entry);
   ctx.status = 200;
   ctx.set(entry.headers);
   ctx.body = entry.body;
@@ -147,17 +149,18 @@ function brotliCopies(lru: ResponseLru, logger: Logger): ResponseCache['brotliLa
       const now = performance.now();
       restUntil = now + (now - started) * BROTLI_REST_FACTOR;
       if (err) logger.warn({ err }, 'brotli copy of a cache entry failed; its hits stay gzipped');
-      else if (br.length < gzip.length) lru.addBrotli(key, entry, br);
+      else if (br.length < gzip.length && lru.addBrotli(key, entry, br)) rememberBrotli(entry.body, br);
     });
   };
 }
 
 export function responseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxBytes);
-  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, opts), brotliLater: brotliCopies(lru, opts.logger) };
+  const brotliLater = brotliCopies(lru, opts.logger);
+  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, brotliLater, opts), brotliLater };
 }
 
-function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
+function cacheMiddleware(lru: ResponseLru, brotliLater: ResponseCache['brotliLater'], opts: ResponseCacheOptions) {
   const { generation, logger } = opts;
   // Addresses whose route opted in with ctx.state.cacheable: looked up from their second request on.
   const optedIn = new Set<string>();
@@ -199,13 +202,13 @@ function cacheMiddleware(lru: ResponseLru, opts: ResponseCacheOptions) {
       return next();
     }
     const hit = lru.get(key);
-    if (hit?.generation === current) return replay(ctx, hit);
+    if (hit?.generation === current) return replay(ctx, key, hit, brotliLater);
     const renderKey = `${current}\n${key}`;
     const inProgress = rendering.get(renderKey);
     if (inProgress) {
       // Rendered at the generation this request read, so no write acknowledged before it arrived is missing.
       const shared = await inProgress;
-      if (shared) return replay(ctx, shared);
+      if (shared) return replay(ctx, key, shared, brotliLater);
       return next();
     }
 

@@ -4,7 +4,8 @@
 // more CPU than compressing it: an uncached home page spent ~11% of its CPU there. So bodies held in
 // memory, up to SYNC_MAX_BYTES, are gzipped here in one call and sent with a Content-Length; streams
 // (public files) and larger bodies go on to koa-compress, which skips what already has an encoding.
-// A body the response cache has gzipped already is not compressed again (rememberGzip).
+// A body the response cache has gzipped already is not compressed again (rememberGzip); one it also
+// holds in brotli goes out in brotli to clients that prefer it (rememberBrotli).
 import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import accepts from 'accepts';
@@ -32,6 +33,14 @@ const gzipped = new WeakMap<Buffer, Buffer>();
 /** Records gzip as the gzipped form of body: sending body gzipped then costs nothing more. */
 export function rememberGzip(body: Buffer, gzip: Buffer): void {
   gzipped.set(body, gzip);
+}
+
+/** Brotli copies of bodies, kept by the body itself: the cache's entries, once theirs are made. */
+const brotlied = new WeakMap<Buffer, Buffer>();
+
+/** Records br as the brotli form of body, for clients that prefer it. */
+export function rememberBrotli(body: Buffer, br: Buffer): void {
+  brotlied.set(body, br);
 }
 
 /**
@@ -78,11 +87,17 @@ function gzipInMemory(): Middleware<RequestState> {
     if (
       ctx.method === 'HEAD' || emptyStatuses.has(ctx.status) || ctx.res.headersSent || !ctx.writable ||
       response.get('Content-Encoding') || response.get('Content-Range') ||
-      /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control')) ||
-      !prefersGzip(ctx.req)
+      /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control'))
     ) return;
     const bytes = bytesOf(ctx.body);
     if (!bytes || !worthGzipping(response.type, bytes.length) || bytes.length > SYNC_MAX_BYTES) return;
+    const br = brotlied.get(bytes);
+    if (br && prefersBrotli(ctx.req)) {
+      ctx.body = br;
+      ctx.set('Content-Encoding', 'br');
+      return;
+    }
+    if (!prefersGzip(ctx.req)) return;
     ctx.body = gzipped.get(bytes) ?? gzipSync(bytes, { level: LEVEL }); // Koa keeps the Content-Type and sets the length
     ctx.set('Content-Encoding', 'gzip');
   };

@@ -1,9 +1,11 @@
 // The response cache's rules: only anonymous GETs, ETag and 304 on hits, nothing that sets a
-// cookie, CACHE=off turns it off, and the LRU stays under its byte cap.
+// cookie, CACHE=off turns it off, the LRU stays under its byte cap, and hits served inside Koa go
+// out in brotli once the copy is made, as the hits answered ahead of it do.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseLru, coalesceReads, entityTag, type CachedResponse } from '../../src/platform/cache.js';
-import { apiClient } from '../support/client.js';
+import { brotliDecompressSync } from 'node:zlib';
+import { apiClient, rawRequest } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -102,6 +104,30 @@ test('when a brotli copy arrives, then only the entry still held gets it, and it
   assert.equal(lru.totalBytes, 1800);
   lru.delete('other16');
   assert.equal(lru.totalBytes, 1700);
+});
+
+test('when SERVER_TIMING sends every hit through Koa, then a browser still gets brotli once the copy is made', async () => {
+  const timed = await startTestServer('sqlite', { SERVER_TIMING: '1' });
+  try {
+    const url = `${timed.url}/`;
+    const identity = await rawRequest(url);
+    assert.equal(identity.status, 200);
+    const browser = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+    let hit = await rawRequest(url, { headers: browser });
+    assert.equal(hit.headers['x-cache'], 'HIT');
+    assert.ok(hit.headers['server-timing'], 'answered inside Koa');
+    for (let i = 0; i < 100 && hit.headers['content-encoding'] !== 'br'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      hit = await rawRequest(url, { headers: browser });
+    }
+    assert.equal(hit.headers['content-encoding'], 'br');
+    assert.equal(Number(hit.headers['content-length']), hit.body.length);
+    assert.ok(brotliDecompressSync(hit.body).equals(identity.body));
+    const gzip = await rawRequest(url, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+  } finally {
+    await timed.close();
+  }
 });
 
 test('when reads overlap, then a caller never gets a read that began before it called', async () => {
