@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { baseline, behindNginx, pm2Cluster, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
 import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
 import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
-import { markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
+import { fixed, markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, seededMysql, siteFacts, type SeedSize } from './lib/site.js';
 
@@ -62,7 +62,7 @@ const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /** CPU ms used so far by a deployment's Node processes (from /proc, in 10 ms ticks). */
 const cpuOf = (deployment: Deployment) => () => deployment.pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
-const cpuNote = (r: LoadResult) => `, ${Number.isFinite(r.serverCpuUs) ? r.serverCpuUs.toFixed(0) : '–'} µs server CPU per request${r.clientCpu === undefined ? '' : `, client CPU ${(r.clientCpu * 100).toFixed(0)}%`}`;
+const cpuNote = (r: LoadResult) => `, ${fixed(r.serverCpuUs, 0)} µs server CPU per request${r.clientCpu === undefined ? '' : `, client CPU ${(r.clientCpu * 100).toFixed(0)}%`}`;
 
 async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], skipped: Skipped[], baselineRps: Map<string, number>) {
   const spec = await scenario.spec(deployment.origin);

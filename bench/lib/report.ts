@@ -20,7 +20,8 @@ export interface Skipped {
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+/** n to digits decimals, or – when it is not a number (a process gone mid-row). */
+export const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 export function markdownTable(rows: Row[], skipped: Skipped[]): string {
   const lines = [

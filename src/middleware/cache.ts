@@ -110,7 +110,7 @@ function rememberSent(entry: CachedResponse, res: ServerResponse): void {
 
 function replay(ctx: AppContext, key: string, entry: CachedResponse, brotliLater: ResponseCache['brotliLater']): void {
   // As a hit answered ahead of Koa: ask for a brotli copy, which the compression layer sends once made.
-  if (!entry.br && prefersBrotli(ctx.req)) brotliLater(key, entry);
+  if (prefersBrotli(ctx.req)) brotliLater(key, entry);
   ctx.status = 200;
   ctx.set(entry.headers);
   ctx.body = entry.body;

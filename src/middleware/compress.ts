@@ -8,7 +8,6 @@
 // holds in brotli goes out in brotli to clients that prefer it (rememberBrotli).
 import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import accepts from 'accepts';
 import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import Negotiator from 'negotiator';
@@ -43,37 +42,40 @@ export function rememberBrotli(body: Buffer, br: Buffer): void {
   brotlied.set(body, br);
 }
 
-/**
- * Answers that depend on the Accept-Encoding header alone, remembered per header: negotiating cost ~3%
- * of a cache hit. Browsers send a handful of distinct headers; past 256, the memory starts again.
- */
-function byAcceptEncoding(decide: (req: IncomingMessage) => boolean): (req: IncomingMessage) => boolean {
-  const answers = new Map<string, boolean>();
-  return (req) => {
-    const header = req.headers['accept-encoding'];
-    if (!header) return false;
-    let answer = answers.get(header);
-    if (answer === undefined) {
-      answer = decide(req);
-      if (answers.size >= 256) answers.clear();
-      answers.set(header, answer);
-    }
-    return answer;
-  };
+/** What a client's Accept-Encoding header lets us send, as koa-compress would decide. */
+interface Codings {
+  /** gzip rather than identity, when gzip is the only coding on offer (q=0 refuses it). */
+  gzip: boolean;
+  /** br rather than gzip or identity: on a tie brotli wins, as koa-compress ranks them (browsers send
+   * "gzip, deflate, br, zstd", all at q=1, and plain negotiation would pick the first listed). */
+  br: boolean;
 }
 
-/**
- * Whether to send gzip, as koa-compress decides with only gzip enabled: not without an
- * Accept-Encoding header, and only when the client prefers gzip to identity (q=0 refuses it).
- */
-export const prefersGzip = byAcceptEncoding((req) => req.headers['accept-encoding'] === '*' || accepts(req).encoding(['gzip', 'identity']) === 'gzip');
+const NONE: Codings = { gzip: false, br: false };
+/** Answers by header: negotiating cost ~3% of a cache hit. Browsers send a handful of distinct headers; past 256, the memory starts again. */
+const codingsByHeader = new Map<string, Codings>();
 
-/**
- * Whether to send a body the cache holds in brotli: the client takes br at least as gladly as gzip
- * and identity. On a tie brotli wins, as koa-compress ranks them: browsers send
- * "gzip, deflate, br, zstd", all at q=1, and accepts() would pick the first listed.
- */
-export const prefersBrotli = byAcceptEncoding((req) => new Negotiator(req).encoding(['br', 'gzip', 'identity'], { preferred: ['br', 'gzip', 'identity'] }) === 'br');
+function codingsOf(req: IncomingMessage): Codings {
+  const header = req.headers['accept-encoding'];
+  if (!header) return NONE;
+  let codings = codingsByHeader.get(header);
+  if (codings === undefined) {
+    const negotiator = new Negotiator(req);
+    codings = {
+      gzip: negotiator.encoding(['gzip', 'identity']) === 'gzip',
+      br: negotiator.encoding(['br', 'gzip', 'identity'], { preferred: ['br', 'gzip', 'identity'] }) === 'br',
+    };
+    if (codingsByHeader.size >= 256) codingsByHeader.clear();
+    codingsByHeader.set(header, codings);
+  }
+  return codings;
+}
+
+/** Whether to send gzip: not without an Accept-Encoding header, and only when the client prefers gzip to identity. */
+export const prefersGzip = (req: IncomingMessage): boolean => codingsOf(req).gzip;
+
+/** Whether to send a body the cache holds in brotli: the client takes br at least as gladly as gzip and identity. */
+export const prefersBrotli = (req: IncomingMessage): boolean => codingsOf(req).br;
 
 /** Whether a body of this type and size is worth gzipping at all (koa-compress's rule: compressible, 1 KB or more). */
 export function worthGzipping(type: string, size: number): boolean {
