@@ -1,10 +1,9 @@
 // Charts drawn by the server as inline SVG: no script, no CDN, readable with CSS off. Pure
 // functions from numbers to markup; colours are presentation attributes, so a strict CSP
 // (no inline styles) lets them through. Every label is escaped.
-export type Series = Array<[string, number]>;
+import { escapeHtml } from '../platform/html.js'; // SVG text takes the same five entities as HTML
 
-export const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export type Series = Array<[string, number]>;
 
 const INK = 'currentColor';
 const ACCENT = '#3b82c4';
@@ -17,7 +16,7 @@ const shortCount = (n: number) => (n >= 1e6 ? `${num(n / 1e6)}M` : n >= 1e4 ? `$
 function svg(title: string, width: number, height: number, body: string[]): string {
   const id = `t${Math.abs(hash(title + width + height))}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="${id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">`
-    + `<title id="${id}">${escapeXml(title)}</title>${body.join('')}</svg>`;
+    + `<title id="${id}">${escapeHtml(title)}</title>${body.join('')}</svg>`;
 }
 
 function hash(s: string): number {
@@ -52,7 +51,7 @@ export function columnChart(points: Series, opts: { title: string; width?: numbe
   points.forEach(([label, value], i) => {
     const h = (value / top1) * plotH;
     const x = left + i * slot;
-    body.push(`<rect class="bar" x="${num(x + slot * 0.1)}" y="${num(top + plotH - h)}" width="${num(Math.max(1, slot * 0.8))}" height="${num(h)}" fill="${ACCENT}"><title>${escapeXml(`${label}: ${value}`)}</title></rect>`);
+    body.push(`<rect class="bar" x="${num(x + slot * 0.1)}" y="${num(top + plotH - h)}" width="${num(Math.max(1, slot * 0.8))}" height="${num(h)}" fill="${ACCENT}"><title>${escapeHtml(`${label}: ${value}`)}</title></rect>`);
   });
   const labelled = points.length <= 1 ? [0] : [0, Math.floor((points.length - 1) / 2), points.length - 1];
   for (const i of new Set(labelled)) {
@@ -60,7 +59,7 @@ export function columnChart(points: Series, opts: { title: string; width?: numbe
     if (!point) continue;
     const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
     const x = i === 0 ? left : i === points.length - 1 ? width - right : left + (i + 0.5) * slot;
-    body.push(`<text x="${num(x)}" y="${height - 8}" text-anchor="${anchor}" fill="${INK}">${escapeXml(point[0])}</text>`);
+    body.push(`<text x="${num(x)}" y="${height - 8}" text-anchor="${anchor}" fill="${INK}">${escapeHtml(point[0])}</text>`);
   }
   if (points.length === 0) body.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="${INK}">no requests in this period</text>`);
   return svg(opts.title, width, height, body);
@@ -80,8 +79,8 @@ export function barChart(rows: Series, opts: { title: string; width?: number; to
     const w = ((width - labelW - valueW) * value) / max;
     const cut = label.length > 48 ? `${label.slice(0, 47)}…` : label;
     const share = opts.total ? ` (${num((100 * value) / opts.total)}%)` : '';
-    body.push(`<text x="${labelW - 8}" y="${y + 16}" text-anchor="end" fill="${INK}">${escapeXml(cut)}</text>`);
-    body.push(`<rect class="bar" x="${labelW}" y="${y + 3}" width="${num(Math.max(1, w))}" height="${rowH - 6}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeXml(`${label}: ${value}${share}`)}</title></rect>`);
+    body.push(`<text x="${labelW - 8}" y="${y + 16}" text-anchor="end" fill="${INK}">${escapeHtml(cut)}</text>`);
+    body.push(`<rect class="bar" x="${labelW}" y="${y + 3}" width="${num(Math.max(1, w))}" height="${rowH - 6}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeHtml(`${label}: ${value}${share}`)}</title></rect>`);
     body.push(`<text x="${num(labelW + w + 6)}" y="${y + 16}" fill="${INK}">${value}${share}</text>`);
   });
   if (rows.length === 0) body.push(`<text x="${width / 2}" y="20" text-anchor="middle" fill="${INK}">none</text>`);
@@ -102,7 +101,7 @@ export function donutChart(parts: Series, opts: { title: string; size?: number; 
   parts.forEach(([label, value], i) => {
     if (value <= 0 || total === 0) return;
     const colour = colours[label] ?? PALETTE[i % PALETTE.length]!;
-    const tip = escapeXml(`${label}: ${value} (${num((100 * value) / total)}%)`);
+    const tip = escapeHtml(`${label}: ${value} (${num((100 * value) / total)}%)`);
     if (value === total) {
       body.push(`<circle class="slice" cx="${cx}" cy="${cy}" r="${num((r + inner) / 2)}" fill="none" stroke="${colour}" stroke-width="${num(r - inner)}"><title>${tip}</title></circle>`);
       return;
@@ -117,7 +116,7 @@ export function donutChart(parts: Series, opts: { title: string; size?: number; 
   parts.forEach(([label, value], i) => {
     const y = 16 + i * 22;
     body.push(`<rect x="${size + 12}" y="${y - 10}" width="12" height="12" fill="${colours[label] ?? PALETTE[i % PALETTE.length]}"/>`);
-    body.push(`<text x="${size + 30}" y="${y}" fill="${INK}">${escapeXml(label)}: ${value}${total ? ` (${num((100 * value) / total)}%)` : ''}</text>`);
+    body.push(`<text x="${size + 30}" y="${y}" fill="${INK}">${escapeHtml(label)}: ${value}${total ? ` (${num((100 * value) / total)}%)` : ''}</text>`);
   });
   return svg(opts.title, size + legendW, Math.max(size, parts.length * 22 + 16), body);
 }
