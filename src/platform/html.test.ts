@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import nunjucks from 'nunjucks';
-import { escapeHtml, fragments, highlight, longDate, tagList, type PreviewArticle } from './html.js';
+import { escapeHtml, fragments, highlight, longDate, pagination, tagList, type PreviewArticle } from './html.js';
 
 const hostile = ['<script>alert(1)</script>', 'a"b\'c', 'c++ & go', 'naïve/x?y#z', '"><img src=x onerror=alert(1)>', 'plain'];
 
@@ -74,4 +74,15 @@ test('when a signed-in reader sees a list, then each article has a favourite for
   assert.ok(html.includes('class="button button-outline" aria-pressed="false"'), html);
   assert.equal(favoriteButton(article, undefined, '/'), '<span class="favorites-count"><span aria-hidden="true">&hearts;</span> 3 <span class="visually-hidden">favourites</span></span>');
   assert.ok(byline(article).startsWith('<div class="byline"><img class="avatar" src="/img/avatar.svg?v=1"'));
+});
+
+test('when a list spans pages, then the pager links newer, a window of numbers and older, with its hrefs escaped', () => {
+  const pager = { page: 2, pages: 3, prev: '/search?q=a%22b&x=1', next: '/search?q=a%22b&page=3', items: [
+    { n: 1, href: '/search?q=a%22b', current: false }, { n: 2, href: '/search?q=a%22b&page=2', current: true }, { n: 3, href: '/search?q=a%22b&page=3', current: false },
+  ] };
+  assert.equal(pagination(pager), '<nav class="pager" aria-label="Pages">\n<ul>'
+    + '<li><a href="/search?q=a%22b&amp;x=1" rel="prev">&larr; Newer</a></li>'
+    + '<li><a href="/search?q=a%22b">1</a></li><li><span aria-current="page">2</span></li><li><a href="/search?q=a%22b&amp;page=3">3</a></li>'
+    + '<li><a href="/search?q=a%22b&amp;page=3" rel="next">Older &rarr;</a></li></ul>\n</nav>');
+  assert.equal(pagination({ page: 1, pages: 1, items: [{ n: 1, href: '/', current: true }] }), '');
 });

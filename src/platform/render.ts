@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FieldErrors } from './errors.js';
-import { fragments, highlight, longDate, safe, tagList, type PreviewArticle } from './html.js';
+import { fragments, highlight, longDate, pagination, safe, tagList, type PreviewArticle } from './html.js';
+import type { Pager } from './paging.js';
 import type { AppContext } from './state.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,7 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
   env.addFilter('highlight', (text: unknown, query: unknown) => safe(highlight(text, query)));
   env.addFilter('urlPart', (s: string) => encodeURIComponent(s));
   env.addFilter('tagList', (tags: string[], label?: string) => safe(tagList(tags, label)));
+  env.addGlobal('pagination', (pager: Pager) => safe(pagination(pager)));
   // The per-article fragments (platform/html.ts), called as the macros they replace were.
   const html = fragments(asset);
   env.addFilter('avatar', (profile: { image?: string | null }, size?: number) => safe(html.avatar(profile, size)));
