@@ -1,9 +1,12 @@
 // When no nginx is in front, the app gzips what is worth it; COMPRESS=off leaves that to nginx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import Koa from 'koa';
+import { compression } from '../src/middleware/compress.js';
 import { rawRequest } from './support/client.js';
-import { startTestServer } from './support/server.js';
+import { listenLocally, startTestServer } from './support/server.js';
 
 const rawGet = (url: string, headers: Record<string, string>) => rawRequest(url, { headers });
 
@@ -68,4 +71,33 @@ test('when a file is streamed, then koa-compress still gzips it', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('when a large body is gzipped on the thread pool (a lone process) or in place (a cluster worker), then both send the same whole gzip with its length', async () => {
+  const large = `<!doctype html><p>${Array.from({ length: 2000 }, (_, i) => `item ${i * 7919 % 104729}`).join(', ')}</p>`;
+  const small = `<!doctype html><p>${'a small page '.repeat(200)}</p>`;
+  const answers: Buffer[] = [];
+  for (const offLoop of [true, false]) {
+    const app = new Koa();
+    for (const layer of compression({ offLoop })) app.use(layer);
+    app.use((ctx) => { ctx.type = 'html'; ctx.body = ctx.path === '/large' ? large : small; });
+    const server = http.createServer(app.callback());
+    const url = await listenLocally(server);
+    try {
+      for (const [path, text] of [['/large', large], ['/small', small]] as const) {
+        // Several at once: jobs on the pool finish in any order, each answer must still be its own.
+        const responses = await Promise.all(Array.from({ length: 4 }, () => rawGet(`${url}${path}`, { 'accept-encoding': 'gzip' })));
+        for (const res of responses) {
+          assert.equal(res.headers['content-encoding'], 'gzip', `${path} offLoop=${offLoop}`);
+          assert.equal(Number(res.headers['content-length']), res.body.length);
+          assert.equal(gunzipSync(res.body).toString('utf8'), text);
+        }
+        if (path === '/large') answers.push(responses[0]!.body);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  assert.ok(Buffer.byteLength(large) > 8 * 1024, 'the large body is past the thread-pool threshold');
+  assert.deepEqual(answers[0], answers[1], 'same level, same bytes, wherever it was compressed');
 });
