@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import nunjucks from 'nunjucks';
-import { escapeHtml, fragments, highlight, longDate, pagination, tagList, type PreviewArticle } from './html.js';
+import { escapeHtml, fragments, highlight, isoDateTime, longDate, pagination, tagList, type PreviewArticle } from './html.js';
 
 const hostile = ['<script>alert(1)</script>', 'a"b\'c', 'c++ & go', 'naïve/x?y#z', '"><img src=x onerror=alert(1)>', 'plain'];
 
@@ -17,6 +17,12 @@ test('when a date is shown on a page, then it reads as en-GB "day month year" in
   const moments = [0, Date.UTC(2024, 1, 29, 12), Date.UTC(2026, 10, 25, 23, 59, 59), Date.UTC(1999, 11, 31, 23, 59, 59, 999), -1e11];
   for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2026, 0, 1); ms += 86_400_000 * 7 + 3_600_000) moments.push(ms);
   for (const ms of moments) assert.equal(longDate(ms), intl.format(new Date(ms)), new Date(ms).toISOString());
+});
+
+test('when a moment is written for a datetime attribute, then it reads exactly as toISOString, in every year', () => {
+  const moments = [0, -1, 1, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -62198755200000, -62198755200001, 8.64e15, -8.64e15];
+  for (let ms = -1e11; ms < 4e12; ms += 7_777_777_777 + 123) moments.push(ms);
+  for (const ms of moments) assert.equal(isoDateTime(ms), new Date(ms).toISOString(), String(ms));
 });
 
 test('when tags hold markup, quotes or URL characters, then the tag list escapes the text and encodes the link', () => {

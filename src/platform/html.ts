@@ -15,8 +15,10 @@ const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Text as HTML, as nunjucks' autoescape writes it. Most names and titles hold none of the five characters: testing first skips a new string. */
 export const escapeHtml = (text: string): string => (special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c]!) : text);
 
+/** Characters encodeURIComponent leaves alone and HTML needs no entity for: most slugs, names and tags are all such. */
+const urlSafe = /^[\w.~-]*$/;
 /** A URL path segment inside an attribute (the templates' `| urlPart`). */
-const urlPart = (text: string) => escapeHtml(encodeURIComponent(text));
+const urlPart = (text: string) => (urlSafe.test(text) ? text : escapeHtml(encodeURIComponent(text)));
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -24,6 +26,17 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 export function longDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/** The moment as Date.prototype.toISOString writes it, for years 0–9999: half the time of the builtin, once per article in a list. */
+export function isoDateTime(ms: number): string {
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  if (year < 0 || year > 9999) return d.toISOString();
+  return `${String(year).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${three(d.getUTCMilliseconds())}Z`;
 }
 
 /** Escapes text, then wraps every case-insensitive occurrence of query in <mark>. */
@@ -88,7 +101,7 @@ export function fragments(asset: (file: string) => string) {
   /** The author's avatar and name, and the day it was written. */
   const byline = (article: PreviewArticle) => `<div class="byline">${avatar(article.author)}<div>`
     + `<a class="author" href="/@${urlPart(article.author.username)}">${escapeHtml(article.author.username)}</a>`
-    + `<time datetime="${new Date(article.createdAt).toISOString()}">${longDate(article.createdAt)}</time></div></div>`;
+    + `<time datetime="${isoDateTime(article.createdAt)}">${longDate(article.createdAt)}</time></div></div>`;
 
   /** A form that (un)favourites the article for a signed-in reader given a token; the count alone for anyone else. */
   const favoriteButton = (article: PreviewArticle, token: string | undefined, back: string) => {
