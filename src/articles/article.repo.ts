@@ -1,5 +1,5 @@
 // All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
-// and each article's tags come in the same row, aggregated as JSON (no N+1, no second query).
+// and each article's tags come in the same row, kept on it as JSON (no N+1, no second query).
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { isMysql, orUpdate, type Db } from '../platform/db.js';
 import { prepared } from '../platform/prepared.js';
@@ -81,17 +81,12 @@ function applyFilter(db: Db, qb: From, f: FilterArgs): From {
   return qb;
 }
 
-/** An article's tags, aggregated in the same query: one statement (one round trip to MySQL) per list, not two. */
-function tagListOf(db: Db) {
-  return isMysql(db)
-    ? sql<string | null>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
-    : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`;
-}
+/** An article's tags as its row keeps them (migration 007): sorted, unique, as JSON text. */
+export const tagListText = (tags: string[]): string => JSON.stringify([...new Set(tags)].sort());
 
 /**
- * tag_list as the database sent it (JSON text from SQLite and MariaDB, an array from MySQL, whose
- * JSON type mysql2 decodes, NULL from MySQL for no tags), as a sorted array: neither database promises
- * an order inside an aggregate.
+ * tag_list as the row holds it (JSON text; NULL for a row never given one), as an array. It is
+ * sorted again: rows backfilled by the migration took the database's aggregate order.
  */
 function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: string[] } {
   const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : (row.tag_list as string[] | null) ?? [];
@@ -119,7 +114,7 @@ function withListColumns(db: Db, qb: From, viewerId: number | undefined) {
       viewerId === undefined ? sql<number>`0`.as('following') : eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
         .whereRef('follows.followed_id', '=', 'articles.author_id').where('follows.follower_id', '=', viewerId))
         .as('following'),
-      tagListOf(db).as('tag_list'),
+      'articles.tag_list',
     ]);
 }
 
@@ -274,6 +269,15 @@ export async function recountArticles(db: Db): Promise<void> {
   const { n } = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await db.insertInto('site_totals').values({ name: 'articles', value: Number(n) })
     .$call(orUpdate(db, 'name', { value: Number(n) })).execute();
+}
+
+/** Sets every article's tag_list from article_tags (after a bulk load: the seeder), as migration 007 does. */
+export async function refreshTagLists(db: Db): Promise<void> {
+  await db.updateTable('articles').set({
+    tag_list: isMysql(db)
+      ? sql<string>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
+      : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`,
+  }).execute();
 }
 
 /** Sets tag_counts from article_tags, for writers that fill article_tags in bulk (the seeder). */

@@ -89,7 +89,7 @@ export async function createArticle(db: Db, author: User, input: CreateArticleIn
   const slug = await withFreeSlug(db, input.title, (candidate) => inTransaction(db, async (trx) => {
     const id = await repo.insertArticle(trx, {
       slug: candidate, title: input.title, description: input.description, body: input.body,
-      body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now,
+      body_html: bodyHtml, author_id: author.id, created_at: now, updated_at: now, tag_list: repo.tagListText(input.tagList ?? []),
     });
     await repo.insertTags(trx, { id, created_at: now }, input.tagList ?? []);
     return candidate;
@@ -124,6 +124,8 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
     ...(input.title !== undefined && { title: input.title }),
     ...(input.description !== undefined && { description: input.description }),
     ...(input.body !== undefined && { body: input.body, body_html: renderMarkdown(input.body) }),
+    // Written with the article_tags rows below, in the same transaction.
+    ...(input.tagList !== undefined && { tag_list: repo.tagListText(input.tagList) }),
     updated_at: Date.now(),
   };
   const write = (newSlug: string) => inTransaction(db, async (trx) => {

@@ -12,6 +12,8 @@ export interface ArticleTable {
   author_id: number;
   created_at: number;
   updated_at: number;
+  /** Its tags as a sorted JSON array, written with its article_tags rows (tagListText); NULL reads as none. */
+  tag_list: string | null;
 }
 export type ArticleRow = Selectable<ArticleTable>;
 

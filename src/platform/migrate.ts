@@ -8,6 +8,7 @@ import * as m003 from './migrations/003_rate_limits.js';
 import * as m004 from './migrations/004_tag_counts.js';
 import * as m005 from './migrations/005_tag_order.js';
 import * as m006 from './migrations/006_article_total.js';
+import * as m007 from './migrations/007_article_tag_list.js';
 
 // Listed by hand rather than read from disk, so the same list works from src/ and dist/.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004_tag_counts': m004,
   '005_tag_order': m005,
   '006_article_total': m006,
+  '007_article_tag_list': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,7 +4,7 @@
 import type { Db } from '../platform/db.js';
 import { renderMarkdown } from '../platform/markdown.js';
 import { slugify } from '../articles/slug.js';
-import { recountArticles, recountTags } from '../articles/article.repo.js';
+import { recountArticles, recountTags, refreshTagLists } from '../articles/article.repo.js';
 import { hashPassword } from '../users/password.js';
 import { article, bio, commentBody, tagPool, username } from './content.js';
 import { seededRandom, type Random } from './random.js';
@@ -106,6 +106,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
     progress('articles', start + ids.length, opts.articles);
   }
   await recountTags(db);
+  await refreshTagLists(db);
   await recountArticles(db);
 
   progress('comments', 0, opts.comments);

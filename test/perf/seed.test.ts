@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../../src/platform/db.js';
 import { migrateToLatest } from '../../src/platform/migrate.js';
 import { seedSite, resetSite } from '../../src/seed/seed.js';
 import { createMysqlDatabase, MYSQL_ADMIN_URL, needService } from '../support/services.js';
+import { assertTagListsMatchRows } from '../support/tag-lists.js';
 
 const small = { users: 5, articles: 50, comments: 100, seed: 42, password: 'password' };
 
@@ -26,6 +27,7 @@ async function checkSeed(db: Db): Promise<void> {
   assert.equal(await count(db, 'follows'), counts.follows);
   const article = await db.selectFrom('articles').select(['body', 'body_html']).where('id', '=', 1).executeTakeFirstOrThrow();
   assert.ok(article.body.length > 0 && article.body_html.includes('<'), 'markdown rendered to HTML at seed time');
+  assert.equal(await assertTagListsMatchRows(db), 50, 'every article row lists its tags');
   await assert.rejects(seedSite(db, small), /already has users/);
 }
 

@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createArticle, registerUser, seedUsers, uniq, type Suite, type Writer } from '../harness.js';
+import { assertTagListsMatchRows } from '../../support/tag-lists.js';
 
 type Action = 'favorite' | 'unfavorite';
 
@@ -81,6 +82,7 @@ export function concurrencyContract(s: Suite): void {
       const asMap = (rows: { tag: string; n: number | string }[]) => Object.fromEntries(rows.map((r) => [r.tag, Number(r.n)]).sort());
       assert.deepEqual(asMap(counted.map((r) => ({ tag: r.tag, n: r.articles }))), asMap(truth));
       assert.equal(asMap(truth)[tag(4)], 8, 'eight retagged articles carry the new tag');
+      await assertTagListsMatchRows(db);
       const { n } = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const total = await db.selectFrom('site_totals').select('value').where('name', '=', 'articles').executeTakeFirstOrThrow();
       assert.equal(Number(total.value), Number(n), 'site_totals counts every article, after concurrent creates and deletes');
