@@ -84,6 +84,13 @@ function applyFilter(db: Db, qb: From, f: FilterArgs): From {
 /** An article's tags as its row keeps them (migration 007): sorted, unique, as JSON text. */
 export const tagListText = (tags: string[]): string => JSON.stringify([...new Set(tags)].sort());
 
+/** An article's tags aggregated from its article_tags rows, as JSON (MySQL: NULL for none). */
+function tagAggregate(db: Db) {
+  return isMysql(db)
+    ? sql<string | null>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
+    : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`;
+}
+
 /**
  * tag_list as the row holds it (JSON text; NULL for a row never given one), as an array. It is
  * sorted again: rows backfilled by the migration took the database's aggregate order.
@@ -114,7 +121,9 @@ function withListColumns(db: Db, qb: From, viewerId: number | undefined) {
       viewerId === undefined ? sql<number>`0`.as('following') : eb.exists(eb.selectFrom('follows').select(sql`1`.as('one'))
         .whereRef('follows.followed_id', '=', 'articles.author_id').where('follows.follower_id', '=', viewerId))
         .as('following'),
-      'articles.tag_list',
+      // The row's own list; a row written without one (by a worker of the release before migration
+      // 007, during a rolling reload) falls back to its tag rows. COALESCE runs the subquery only then.
+      sql<string | null>`coalesce(articles.tag_list, ${tagAggregate(db)})`.as('tag_list'),
     ]);
 }
 
@@ -273,11 +282,7 @@ export async function recountArticles(db: Db): Promise<void> {
 
 /** Sets every article's tag_list from article_tags (after a bulk load: the seeder), as migration 007 does. */
 export async function refreshTagLists(db: Db): Promise<void> {
-  await db.updateTable('articles').set({
-    tag_list: isMysql(db)
-      ? sql<string>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
-      : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`,
-  }).execute();
+  await db.updateTable('articles').set({ tag_list: tagAggregate(db) }).execute();
 }
 
 /** Sets tag_counts from article_tags, for writers that fill article_tags in bulk (the seeder). */

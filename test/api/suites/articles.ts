@@ -133,5 +133,19 @@ export function articleContract(s: Suite): void {
       assert.ok(!tags.includes(deleted), 'a tag of a deleted article is gone');
       assert.equal(new Set(tags).size, tags.length, 'no duplicates');
     });
+
+    test('when an article row was written without its tag list (by the release before it existed), then reads fall back to its tag rows', async () => {
+      const author = await registerUser(s.api);
+      const [a, b] = [uniq('zz-fallback'), uniq('aa-fallback')];
+      const article = await createArticle(s.api, author.token, { tagList: [a, b] });
+      const { db } = s.server.deps.database;
+      await db.updateTable('articles').set({ tag_list: null }).where('slug', '=', article.slug).execute();
+      assert.deepEqual((await s.api.get(`/articles/${article.slug}`)).body.article.tagList, [b, a]);
+      const listed = (await s.api.get(`/articles?author=${author.username}`)).body.articles;
+      assert.deepEqual(listed.map((x: { tagList: string[] }) => x.tagList), [[b, a]]);
+      await s.api.put(`/articles/${article.slug}`, { article: { tagList: [a] } }, author.token);
+      const row = await db.selectFrom('articles').select('tag_list').where('slug', '=', article.slug).executeTakeFirstOrThrow();
+      assert.equal(row.tag_list, JSON.stringify([a]), 'the next retag writes the list again');
+    });
   });
 }
