@@ -84,10 +84,10 @@ function applyFilter(db: Db, qb: From, f: FilterArgs): From {
 /** An article's tags as its row keeps them (migration 007): sorted, unique, as JSON text. */
 export const tagListText = (tags: string[]): string => JSON.stringify([...new Set(tags)].sort());
 
-/** An article's tags aggregated from its article_tags rows, as JSON (MySQL: NULL for none). */
+/** An article's tags aggregated from its article_tags rows, as JSON ('[]' for none, as SQLite's aggregate gives). */
 function tagAggregate(db: Db) {
   return isMysql(db)
-    ? sql<string | null>`(select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`
+    ? sql<string>`coalesce((select json_arrayagg(article_tags.tag) from article_tags where article_tags.article_id = articles.id), '[]')`
     : sql<string>`(select json_group_array(article_tags.tag) from article_tags where article_tags.article_id = articles.id)`;
 }
 
@@ -123,7 +123,7 @@ function withListColumns(db: Db, qb: From, viewerId: number | undefined) {
         .as('following'),
       // The row's own list; a row written without one (by a worker of the release before migration
       // 007, during a rolling reload) falls back to its tag rows. COALESCE runs the subquery only then.
-      sql<string | null>`coalesce(articles.tag_list, ${tagAggregate(db)})`.as('tag_list'),
+      sql<string>`coalesce(articles.tag_list, ${tagAggregate(db)})`.as('tag_list'),
     ]);
 }
 

@@ -12,7 +12,7 @@ export interface ArticleTable {
   author_id: number;
   created_at: number;
   updated_at: number;
-  /** Its tags as a sorted JSON array, written with its article_tags rows (tagListText); NULL reads as none. */
+  /** Its tags as a sorted JSON array, written with its article_tags rows (tagListText); NULL (a row of an older release) is read from them. */
   tag_list: string | null;
 }
 export type ArticleRow = Selectable<ArticleTable>;

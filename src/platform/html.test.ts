@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import nunjucks from 'nunjucks';
 import { escapeHtml, fragments, highlight, isoDateTime, longDate, pagination, tagList, type PreviewArticle } from './html.js';
 
-const hostile = ['<script>alert(1)</script>', 'a"b\'c', 'c++ & go', 'naïve/x?y#z', '"><img src=x onerror=alert(1)>', 'plain'];
+const hostile = ['<script>alert(1)</script>', 'a"b\'c', 'c++ & go', 'naïve/x?y#z', '"><img src=x onerror=alert(1)>', 'back\\slash', 'plain'];
 
 test('when text is escaped in code, then it reads exactly as nunjucks autoescape writes it', () => {
   const env = new nunjucks.Environment(null, { autoescape: true });

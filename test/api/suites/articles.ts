@@ -143,9 +143,9 @@ export function articleContract(s: Suite): void {
       assert.deepEqual((await s.api.get(`/articles/${article.slug}`)).body.article.tagList, [b, a]);
       const listed = (await s.api.get(`/articles?author=${author.username}`)).body.articles;
       assert.deepEqual(listed.map((x: { tagList: string[] }) => x.tagList), [[b, a]]);
-      await s.api.put(`/articles/${article.slug}`, { article: { tagList: [a] } }, author.token);
+      await s.api.put(`/articles/${article.slug}`, { article: { tagList: [a, b, a] } }, author.token);
       const row = await db.selectFrom('articles').select('tag_list').where('slug', '=', article.slug).executeTakeFirstOrThrow();
-      assert.equal(row.tag_list, JSON.stringify([a]), 'the next retag writes the list again');
+      assert.equal(row.tag_list, JSON.stringify([b, a]), 'the next retag writes the list again, sorted and without repeats');
     });
   });
 }
