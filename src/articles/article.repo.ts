@@ -92,8 +92,8 @@ function tagAggregate(db: Db) {
 }
 
 /**
- * tag_list as the row holds it (JSON text; NULL for a row never given one), as an array. It is
- * sorted again: rows backfilled by the migration took the database's aggregate order.
+ * tag_list as the list query reads it (JSON text: the row's own, or its tag rows aggregated when the
+ * row has none), as an array. It is sorted again: lists from an aggregate come in the database's order.
  */
 function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: string[] } {
   const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : (row.tag_list as string[] | null) ?? [];

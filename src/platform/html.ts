@@ -7,8 +7,7 @@ import nunjucks from 'nunjucks';
 import type { Pager } from './paging.js';
 
 /** Markup a template prints as it is (nunjucks' SafeString). */
-export type Html = nunjucks.runtime.SafeString;
-export const safe = (html: string): Html => new nunjucks.runtime.SafeString(html);
+export const safe = (html: string): nunjucks.runtime.SafeString => new nunjucks.runtime.SafeString(html);
 
 const special = /[&<>"'\\]/;
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FieldErrors } from './errors.js';
-import { fragments, highlight, longDate, pagination, safe, tagList, type PreviewArticle } from './html.js';
+import { fragments, highlight, isoDateTime, longDate, pagination, safe, tagList, type PreviewArticle } from './html.js';
 import type { Pager } from './paging.js';
 import type { AppContext } from './state.js';
 
@@ -58,7 +58,7 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
   env.addGlobal('siteName', opts.siteName ?? 'Quire');
   env.addGlobal('asset', asset);
   env.addFilter('date', longDate);
-  env.addFilter('isoDate', (ms: number) => new Date(ms).toISOString());
+  env.addFilter('isoDate', isoDateTime);
   env.addFilter('rfc822', (ms: number) => new Date(ms).toUTCString());
   env.addFilter('highlight', (text: unknown, query: unknown) => safe(highlight(text, query)));
   env.addFilter('urlPart', (s: string) => encodeURIComponent(s));
