@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createDrainableServer } from '../platform/drain.js';
 import { createLogger } from '../platform/logger.js';
 import { logFileOptions, openLogFile } from '../platform/log-files.js';
+import { settleHeap } from '../platform/heap.js';
 
 function fail(message: string): never {
   process.stderr.write(`quire: ${message}\n`);
@@ -46,6 +47,10 @@ export async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info({ ...phase('ready'), url: `http://${config.HOST}:${port}`, database: deps.database.label }, 'quire is ready');
     process.send?.('ready'); // pm2 wait_ready
+    // Ready first: serving comes before giving boot's memory back (src/platform/heap.ts).
+    void settleHeap().then((settled) => {
+      if (settled) logger.debug({ youngBytes: [settled.before, settled.after], collections: settled.collections }, 'heap settled');
+    });
   });
 
   let stopping = false;
