@@ -97,9 +97,17 @@ function tagAggregate(db: Db) {
  */
 function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: string[] } {
   const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : (row.tag_list as string[] | null) ?? [];
-  // In place: the row is the driver's fresh object, and a copy by spread cost ~0.7 µs a row.
-  (row as { tag_list: unknown }).tag_list = list.sort();
+  // In place: the row is the driver's fresh object, and a copy by spread cost ~0.7 µs a row. A stored
+  // list is sorted already; sort() would still allocate ~1 KB of work space for it (~20 KB a page).
+  if (!isSorted(list)) list.sort();
+  (row as { tag_list: unknown }).tag_list = list;
   return row as R & { tag_list: string[] };
+}
+
+/** Whether sort() would leave the strings as they are (it compares UTF-16 code units, as < does). */
+function isSorted(list: string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return false;
+  return true;
 }
 
 /**
