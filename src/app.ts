@@ -20,7 +20,6 @@ import { generationStore } from './platform/cache.js';
 import type { AppDeps, RequestState } from './platform/state.js';
 import conditionalGet from 'koa-conditional-get';
 import etag from 'koa-etag';
-import os from 'node:os';
 import path from 'node:path';
 import { pageNotFound, pageRouter } from './pages.js';
 import { csrfProtection } from './middleware/csrf.js';
@@ -68,9 +67,7 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     // Security headers and the CSP before the error handler, so error pages carry them too.
     securityHeaders(),
     // gzip for clients that take it, over every body incl. error pages and cache hits (COMPRESS=off behind nginx).
-    // A lone process (not a pm2 worker) on a machine of several cores gzips large bodies on the thread
-    // pool, on cores its event loop cannot use; a cluster's workers already use every core.
-    ...(config.COMPRESS ? compression({ offLoop: config.NODE_APP_INSTANCE === undefined && os.availableParallelism() > 1 }) : []),
+    ...(config.COMPRESS ? compression() : []),
     // Outermost catcher: everything below throws, this answers (pages get an HTML error page).
     errorHandler({ logger, renderPage: errorPages(view) }),
     // CORS for the API inside the error handler, so its headers ride on error answers too.

@@ -2,14 +2,13 @@
 // body through a zlib stream on the thread pool; for a rendered page or a JSON answer, which is
 // already whole in memory, that machinery (stream, pipeline, thread hops, a chunked response) cost
 // more CPU than compressing it: an uncached home page spent ~11% of its CPU there. So bodies held in
-// memory, up to SYNC_MAX_BYTES, are gzipped here in one call (in place, or for a lone process as one
-// job on the thread pool) and sent with a Content-Length; streams
-// (public files) and larger bodies go on to koa-compress, which skips what already has an encoding.
+// memory, up to SYNC_MAX_BYTES, are gzipped here in place, in one call, and sent with a Content-Length;
+// streams (public files) and larger bodies go on to koa-compress, which skips what already has an
+// encoding. (Handing them to the thread pool instead cost more than it saved: see compression() below.)
 // A body the response cache has gzipped already is not compressed again (rememberGzip); one it also
 // holds in brotli goes out in brotli to clients that prefer it (rememberBrotli).
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import Negotiator from 'negotiator';
@@ -26,14 +25,6 @@ const SYNC_MAX_BYTES = 256 * 1024;
  * (the response cache's copy) keeps level 6.
  */
 const LEVEL = 3;
-/**
- * With offLoop, bodies from this size up are gzipped on libuv's thread pool: handing one over costs
- * the event loop ~45 µs whatever its size, against 66 µs to gzip 8 KB in place and 140 µs for the
- * 22 KB home page. The pool's stream machinery adds ~10% CPU per response, paid on a core the loop
- * could not use.
- */
-const OFF_LOOP_MIN_BYTES = 8 * 1024;
-const gzipOffLoop = promisify(gzip);
 const emptyStatuses = new Set([204, 205, 206, 304]);
 
 /** Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. */
@@ -92,7 +83,7 @@ export function worthGzipping(type: string, size: number): boolean {
   return size >= THRESHOLD && Boolean(compressible(type));
 }
 
-function gzipInMemory(offLoop: boolean): Middleware<RequestState> {
+function gzipInMemory(): Middleware<RequestState> {
   return async function gzipInMemory(ctx: AppContext, next) {
     await next();
     const { response } = ctx;
@@ -113,7 +104,6 @@ function gzipInMemory(offLoop: boolean): Middleware<RequestState> {
     const copy = gzipped.get(bytes);
     // Koa keeps the Content-Type and sets the length.
     if (copy) ctx.body = copy;
-    else if (offLoop && bytes.length >= OFF_LOOP_MIN_BYTES) ctx.body = await gzipOffLoop(bytes, { level: LEVEL });
     else ctx.body = gzipSync(bytes, { level: LEVEL });
     ctx.set('Content-Encoding', 'gzip');
   };
@@ -121,8 +111,14 @@ function gzipInMemory(offLoop: boolean): Middleware<RequestState> {
 
 /**
  * Both layers, outermost first: koa-compress (Vary, streams, large bodies) around the in-memory gzip.
- * offLoop: gzip large bodies on the thread pool, for a process with cores to spare (see app.ts).
+ *
+ * A lone process used to hand bodies of 8 KB and up to libuv's thread pool (zlib.gzip), to use a core
+ * its event loop could not. On the 2-core VM we bench on that cost more than it saved: waking a pool
+ * thread for each body (pthread_cond_signal → futex → an interrupt to the other CPU) took ~7% of the
+ * event loop's time in `perf`, and the stream around the job ~35 µs more, against ~65 µs to gzip the
+ * 22 KB home page in place. In place, the uncached home page took 20% less CPU per request at the same
+ * or better req/s (A/B, 6 rounds of wrk, 4 of autocannon; bench/README.md).
  */
-export function compression(opts: { offLoop?: boolean } = {}): Middleware<RequestState>[] {
-  return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory(opts.offLoop ?? false)];
+export function compression(): Middleware<RequestState>[] {
+  return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory()];
 }
