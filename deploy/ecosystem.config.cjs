@@ -43,7 +43,7 @@ module.exports = {
       // The sources change only through `npm run build`; never restart on file changes in production.
       watch: false,
       // pm2's in-process agent (@pm2/io), which adds heap and event-loop metrics to `pm2 monit`, costs
-      // each worker ~4 MB at rest: off unless QUIRE_PM2_METRICS=on. pm2 still shows each worker's CPU,
+      // each worker ~3–4 MB at rest: off unless QUIRE_PM2_METRICS=on. pm2 still shows each worker's CPU,
       // memory, restarts and logs, and max_memory_restart still works (the daemon measures those).
       pmx: process.env.QUIRE_PM2_METRICS === 'on',
       env: {

@@ -48,9 +48,9 @@ export async function main(): Promise<void> {
     logger.info({ ...phase('ready'), url: `http://${config.HOST}:${port}`, database: deps.database.label }, 'quire is ready');
     process.send?.('ready'); // pm2 wait_ready
     // Ready first: serving comes before giving boot's memory back (src/platform/heap.ts).
-    void settleHeap().then((settled) => {
+    settleHeap().then((settled) => {
       if (settled) logger.debug({ youngBytes: [settled.before, settled.after], collections: settled.collections }, 'heap settled');
-    });
+    }, (err: unknown) => logger.warn({ err }, 'could not settle the heap after boot'));
   });
 
   let stopping = false;

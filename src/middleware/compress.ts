@@ -115,7 +115,7 @@ function gzipInMemory(): Middleware<RequestState> {
  * A lone process used to hand bodies of 8 KB and up to libuv's thread pool (zlib.gzip), to use a core
  * its event loop could not. On the 2-core VM we bench on that cost more than it saved: waking a pool
  * thread for each body (pthread_cond_signal → futex → an interrupt to the other CPU) took ~7% of the
- * event loop's time in `perf`, and the stream around the job ~35 µs more, against ~65 µs to gzip the
+ * event loop's time in `perf`, and the stream around the job ~35 µs more, against 50–65 µs to gzip the
  * 22 KB home page in place. In place, the uncached home page took 20% less CPU per request at the same
  * or better req/s (A/B, 6 rounds of wrk, 4 of autocannon; bench/README.md).
  */

@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { settleHeap } from './heap.js';
 
 const run = promisify(execFile);
-const heapModule = fileURLToPath(new URL('./heap.ts', import.meta.url));
+const heapModule = new URL('./heap.ts', import.meta.url).href;
 
 // Like a boot: many small objects that live through several young-generation collections, which
 // makes V8 grow that generation to its cap; then they are dropped and the process idles.
