@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import Negotiator from 'negotiator';
-import type { Middleware } from 'koa';
+import type { Middleware, Next } from 'koa';
 import type { AppContext, RequestState } from '../platform/state.js';
 import { bytesOf } from './body-bytes.js';
 
@@ -83,30 +83,26 @@ export function worthGzipping(type: string, size: number): boolean {
   return size >= THRESHOLD && Boolean(compressible(type));
 }
 
-function gzipInMemory(): Middleware<RequestState> {
-  return async function gzipInMemory(ctx: AppContext, next) {
-    await next();
-    const { response } = ctx;
-    if (
-      ctx.method === 'HEAD' || emptyStatuses.has(ctx.status) || ctx.res.headersSent || !ctx.writable ||
-      response.get('Content-Encoding') || response.get('Content-Range') ||
-      /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control'))
-    ) return;
-    const bytes = bytesOf(ctx.body);
-    if (!bytes || !worthGzipping(response.type, bytes.length) || bytes.length > SYNC_MAX_BYTES) return;
-    const br = brotlied.get(bytes);
-    if (br && prefersBrotli(ctx.req)) {
-      ctx.body = br;
-      ctx.set('Content-Encoding', 'br');
-      return;
-    }
-    if (!prefersGzip(ctx.req)) return;
-    const copy = gzipped.get(bytes);
-    // Koa keeps the Content-Type and sets the length.
-    if (copy) ctx.body = copy;
-    else ctx.body = gzipSync(bytes, { level: LEVEL });
-    ctx.set('Content-Encoding', 'gzip');
-  };
+async function gzipInMemory(ctx: AppContext, next: Next): Promise<void> {
+  await next();
+  const { response } = ctx;
+  if (
+    ctx.method === 'HEAD' || emptyStatuses.has(ctx.status) || ctx.res.headersSent || !ctx.writable ||
+    response.get('Content-Encoding') || response.get('Content-Range') ||
+    /(?:^|,)\s*no-transform\s*(?:,|$)/.test(response.get('Cache-Control'))
+  ) return;
+  const bytes = bytesOf(ctx.body);
+  if (!bytes || !worthGzipping(response.type, bytes.length) || bytes.length > SYNC_MAX_BYTES) return;
+  const br = brotlied.get(bytes);
+  if (br && prefersBrotli(ctx.req)) {
+    ctx.body = br;
+    ctx.set('Content-Encoding', 'br');
+    return;
+  }
+  if (!prefersGzip(ctx.req)) return;
+  // Koa keeps the Content-Type and sets the length.
+  ctx.body = gzipped.get(bytes) ?? gzipSync(bytes, { level: LEVEL });
+  ctx.set('Content-Encoding', 'gzip');
 }
 
 /**
@@ -120,5 +116,5 @@ function gzipInMemory(): Middleware<RequestState> {
  * or better req/s (A/B, 6 rounds of wrk, 4 of autocannon; bench/README.md).
  */
 export function compression(): Middleware<RequestState>[] {
-  return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory()];
+  return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory];
 }
