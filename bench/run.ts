@@ -1,18 +1,19 @@
 // `npm run bench [-- --quick]`: builds, seeds (or reuses) a SQLite site under bench/.data, then
-// loads a bare Koa baseline and Quire — one process, with and without the cache, a pm2 cluster of
-// two, that cluster behind nginx, and one process on MariaDB without the cache — and writes
-// bench/results/<date>.{json,md,svg}.
+// loads Quire — one process, with and without the cache, a pm2 cluster of two, that cluster behind
+// nginx, and one process on MariaDB without the cache — with a bare Koa baseline measured between
+// every two scenarios, and writes bench/results/<date>.{json,md,svg}, with the issue's targets checked.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { baseline, behindNginx, pm2Cluster, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
-import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult } from './lib/load.js';
+import { baseline, behindNginx, pm2Cluster, replay, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
+import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult, type LoadSpec } from './lib/load.js';
 import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
-import { fixed, markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
+import { fixed, isBaseline, markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, seededMysql, siteFacts, type SeedSize } from './lib/site.js';
+import { checkTargets, targetsMarkdown } from './lib/targets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -56,6 +57,10 @@ const plan: { deployment: 'single' | 'single-nocache' | 'cluster' | 'nginx' | 'm
     ...(args['no-mysql'] ? [] : [{ deployment: 'mysql-nocache' as const, scenarios: mysqlReads }]),
   ];
 
+// Cached reads of the lone process that are also replayed by bare Koa, byte for byte: their ceiling
+// (not in a quick run, which must stay under two minutes).
+const replayed = new Set<ScenarioName>(quick ? [] : ['home page', 'article page', 'tag page', 'API list', 'API article']);
+
 const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx', 'mysql-nocache': 'one process, MariaDB, CACHE=off' } as const;
 
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
@@ -64,23 +69,16 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const cpuOf = (deployment: Deployment) => () => deployment.pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 const cpuNote = (r: LoadResult) => `, ${fixed(r.serverCpuUs, 0)} µs server CPU per request${r.clientCpu === undefined ? '' : `, client CPU ${(r.clientCpu * 100).toFixed(0)}%`}`;
 
-async function measure(deployment: Deployment, scenario: Scenario, rows: Row[], skipped: Skipped[], baselineRps: Map<string, number>) {
-  const spec = await scenario.spec(deployment.origin);
-  if (!spec) {
-    skipped.push({ deployment: deployment.name, scenario: scenario.name, reason: 'no such page in this build' });
-    log(`${deployment.name} · ${scenario.name}: skipped (no such page in this build)`);
-    return;
-  }
+/** Loads one scenario with autocannon (and wrk); the rows' ratios are set once the baseline after them is measured. */
+async function measure(deployment: Deployment, scenario: Scenario, spec: LoadSpec): Promise<Row[]> {
   const rss = sampleRss(deployment.pids);
   const results: LoadResult[] = [await withAutocannon(spec, load, cpuOf(deployment))];
   if (useWrk && scenario.wrk) results.push(await withWrk(spec, { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: 0 }, cpuOf(deployment)));
   const peak = rss.stop();
-  for (const r of results) {
-    const row: Row = { ...r, deployment: deployment.name, scenario: scenario.name, ratio: r.rps / (baselineRps.get(r.tool) ?? NaN), peakRss: peak.peakEach, peakRssTotal: peak.peakTotal };
-    rows.push(row);
-    log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)}× the baseline before), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
-  }
+  return results.map((r) => ({ ...r, deployment: deployment.name, scenario: scenario.name, baselineRps: NaN, ratio: NaN, peakRss: peak.peakEach, peakRssTotal: peak.peakTotal }));
 }
+
+const logRow = (row: Row) => log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${fixed(row.ratio, 3)}× the baseline around it), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
 
 async function main() {
   const started = new Date();
@@ -118,24 +116,6 @@ async function main() {
   const rows: Row[] = [];
   const skipped: Skipped[] = [];
 
-  // The bare Koa baseline, measured before and after each deployment: this machine's speed drifts
-  // (two runs an hour apart on 2026-11-26 measured 36k and 19k req/s at their start, and one
-  // autocannon baseline read 15.8k while wrk read 26.3k a few seconds later), so each row is read
-  // against the higher of the two measurements around it, with the same tool: a baseline caught in
-  // a slow moment must not inflate the rows.
-  const measureBaseline = async (when: string): Promise<Map<string, number>> => {
-    const koa = await baseline(ctx);
-    const hello = { origin: koa.origin, path: '/', headers: BROWSER };
-    const measured = new Map<string, number>();
-    for (const r of [await withAutocannon(hello, load, cpuOf(koa)), ...(useWrk ? [await withWrk(hello, load, cpuOf(koa))] : [])]) {
-      measured.set(r.tool, r.rps);
-      rows.push({ ...r, deployment: koa.name, scenario: `hello world, ${when}`, ratio: 1, peakRss: 0, peakRssTotal: 0 });
-      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${cpuNote(r)}`);
-    }
-    await koa.stop();
-    return measured;
-  };
-
   // Boot to ready on the seeded database, three times: the median.
   const boots: number[] = [];
   const bootCpu: number[] = [];
@@ -157,6 +137,32 @@ async function main() {
   bootCpu.sort((a, b) => a - b);
   log(`boot to ready: ${boots.map((b) => b.toFixed(0)).join(', ')} ms (CPU ${bootCpu.join(', ')} ms); idle RSS ${(idle.single![0]! / 1048576).toFixed(0)} MB`);
 
+  // The bare Koa baseline, up for the whole run and measured (same tool, shorter) before every
+  // scenario and after each deployment's last: this machine's speed drifts by half within minutes
+  // (one run of 2026-11-26 measured 28.9k before a deployment and 15.5k after it), so each row is read
+  // against the higher of the two measurements just around it: a baseline caught in a slow moment
+  // must not inflate a row, and a row caught in one is read against a baseline from that moment.
+  const koa = await baseline(ctx);
+  const baselineLoad = { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: quick ? 0 : 1 };
+  let before = new Map<string, number>();
+  let waiting: Row[] = [];
+  const measureBaseline = async (when: string) => {
+    const hello = { origin: koa.origin, path: '/', headers: BROWSER };
+    const measured = new Map<string, number>();
+    for (const r of [await withAutocannon(hello, baselineLoad, cpuOf(koa)), ...(useWrk ? [await withWrk(hello, baselineLoad, cpuOf(koa))] : [])]) {
+      measured.set(r.tool, r.rps);
+      rows.push({ ...r, deployment: koa.name, scenario: `hello world, ${when}`, baselineRps: r.rps, ratio: 1, peakRss: 0, peakRssTotal: 0 });
+      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${cpuNote(r)}`);
+    }
+    for (const row of waiting) {
+      row.baselineRps = Math.max(before.get(row.tool) ?? NaN, measured.get(row.tool) ?? NaN);
+      row.ratio = row.rps / row.baselineRps;
+      logRow(row);
+    }
+    waiting = [];
+    before = measured;
+  };
+
   for (const step of plan) {
     // Every deployment starts on the seeded site: the write mix adds ~3 000 articles and comments,
     // which made the tag and article pages of the next deployment slower than the first one's.
@@ -172,8 +178,6 @@ async function main() {
       onCleanup(mysql.drop);
       mysqlUrl = mysql.url;
     }
-    const baselineRps = await measureBaseline(`before ${deploymentNames[step.deployment]}`);
-    const firstRow = rows.length;
     let deployment: Deployment;
     let upstream: Deployment | undefined;
     if (mysqlUrl) deployment = await singleProcess(ctx, deploymentNames['mysql-nocache'], { CACHE: 'off', DATABASE_URL: mysqlUrl });
@@ -183,15 +187,31 @@ async function main() {
     else deployment = await behindNginx(ctx, (upstream = await pm2Cluster(ctx, 2)));
     if (step.deployment === 'cluster') idle.cluster = deployment.idleRss;
     log(`${deployment.name} at ${deployment.origin} (pids ${deployment.pids.join(', ')})`);
-    for (const name of step.scenarios) await measure(deployment, all.find((s) => s.name === name)!, rows, skipped, baselineRps);
+    for (const name of step.scenarios) {
+      const scenario = all.find((s) => s.name === name)!;
+      const spec = await scenario.spec(deployment.origin);
+      if (!spec) {
+        skipped.push({ deployment: deployment.name, scenario: name, reason: 'no such page in this build' });
+        log(`${deployment.name} · ${name}: skipped (no such page in this build)`);
+        continue;
+      }
+      await measureBaseline(`before ${deployment.name} · ${name}`);
+      const measured = await measure(deployment, scenario, spec);
+      // The same responses, replayed from memory by bare Koa (captured after the load, when every
+      // compressed copy Quire keeps has been made), under the same load generators.
+      if (step.deployment === 'single' && replayed.has(name)) {
+        const bare = await replay(ctx, spec);
+        measured.push(...await measure(bare, scenario, { ...spec, origin: bare.origin }));
+        await bare.stop();
+      }
+      rows.push(...measured);
+      waiting.push(...measured);
+    }
     await deployment.stop();
     await upstream?.stop();
-    const after = await measureBaseline(`after ${deploymentNames[step.deployment]}`);
-    for (const row of rows.slice(firstRow)) {
-      if (row.deployment.startsWith('baseline')) continue;
-      row.ratio = row.rps / Math.max(baselineRps.get(row.tool) ?? NaN, after.get(row.tool) ?? NaN);
-    }
+    await measureBaseline(`after ${deployment.name}`);
   }
+  await koa.stop();
 
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
   // A quick run is a smoke check: its figures stay out of the repository.
@@ -203,16 +223,23 @@ async function main() {
     seed: { ...size, reused: seeded.reused, seconds: seeded.seedSeconds },
     bootToReadyMs: { median: median(boots), samples: boots, cpuMedian: median(bootCpu), cpuSamples: bootCpu },
     idleRssBytes: idle,
+    targets: checkTargets({ rows, bootMedianMs: median(boots), idleSingle: idle.single![0]!, idleCluster: idle.cluster ?? [] }),
     rows, skipped,
   };
   const table = markdownTable(rows, skipped);
+  const targets = targetsMarkdown(summary.targets);
+  const baselineRange = (tool: string) => {
+    const rps = rows.filter((r) => isBaseline(r) && r.tool === tool).map((r) => r.rps);
+    return rps.length ? `${tool} ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))}` : '';
+  };
   const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s per row; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
     `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
-    `Idle RSS (1 s after ready): one process ${(idle.single![0]! / 1048576).toFixed(0)} MB${idle.singleAfter30s ? ` (${(idle.singleAfter30s[0]! / 1048576).toFixed(0)} MB after 30 s)` : ''}; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`;
+    `Idle RSS (1 s after ready): one process ${(idle.single![0]! / 1048576).toFixed(0)} MB${idle.singleAfter30s ? ` (${(idle.singleAfter30s[0]! / 1048576).toFixed(0)} MB after 30 s)` : ''}; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.\n` +
+    `Bare Koa baseline, measured before every scenario: ${['autocannon', 'wrk'].map(baselineRange).filter(Boolean).join(', ')} req/s.`;
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
-  fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n`);
+  fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n\n## Targets\n\n${targets}\n`);
   fs.writeFileSync(`${base}.svg`, svgChart(rows, `Quire vs bare Koa, ${summary.date.slice(0, 10)} (autocannon, ${load.connections} connections, req/s)`));
-  process.stdout.write(`\n${header}\n\n${table}\n\nwrote ${path.relative(root, base)}.{json,md,svg}\n`);
+  process.stdout.write(`\n${header}\n\n${table}\n\n${targets}\n\nwrote ${path.relative(root, base)}.{json,md,svg}\n`);
 }
 
 process.on('SIGINT', () => { void stopEverything().then(() => process.exit(130)); });

@@ -1,10 +1,13 @@
-// The three ways Quire is measured: one process; a pm2 cluster of two (its own PM2_HOME, killed at
-// the end); and that cluster behind nginx, configured by `quire nginx`.
+// What the bench measures: Quire in one process, in a pm2 cluster of two (its own PM2_HOME, killed at
+// the end) and in that cluster behind nginx (configured by `quire nginx`); and the bare Koa servers
+// it is compared with (bench/baseline.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, onCleanup, rssOf, runCommand, startReady, waitForHttp } from './processes.js';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { LoadSpec } from './load.js';
 
 /** The node flags and environment a production worker starts with (deploy/runtime.cjs). */
 export const runtime = createRequire(import.meta.url)('../../deploy/runtime.cjs') as { nodeArgs: string[]; env: Record<string, string> };
@@ -38,12 +41,51 @@ export async function singleProcess(ctx: DeployContext, name: string, extraEnv: 
   return { name, origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], bootMs: server.bootMs, bootCpuMs: server.bootCpuMs, stop: server.stop };
 }
 
-export async function baseline(ctx: DeployContext): Promise<Deployment> {
+/** A bare Koa server (bench/baseline.ts): "hello world", or with replayFile, Quire's captured responses. */
+async function bareKoa(ctx: DeployContext, name: string, replayFile?: string): Promise<Deployment> {
   const port = await freePort();
-  const server = await startReady(['--import', 'tsx', path.join(ctx.root, 'bench/baseline.ts')], { ...process.env, PORT: String(port) });
+  const env = { ...process.env, PORT: String(port), ...(replayFile ? { REPLAY_FILE: replayFile } : {}) };
+  const server = await startReady(['--import', 'tsx', path.join(ctx.root, 'bench/baseline.ts')], env);
   await settle();
   const pid = server.child.pid!;
-  return { name: 'baseline (bare Koa)', origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], stop: server.stop };
+  return { name, origin: `http://127.0.0.1:${port}`, pids: [pid], idleRss: [rssOf(pid)], stop: server.stop };
+}
+
+export const baseline = (ctx: DeployContext) => bareKoa(ctx, 'baseline (bare Koa)');
+export const REPLAY = 'bare Koa replaying its responses';
+
+/** Headers that belong to one connection or one response, not to the page: the replay's own server sets them. */
+const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/** One raw response, as the client got it: nothing decompressed. */
+function capture(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[]>; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0,
+        headers: Object.fromEntries(Object.entries(res.headers).filter((e): e is [string, string | string[]] => e[1] !== undefined && !perResponse.has(e[0]))),
+        body: Buffer.concat(chunks).toString('base64'),
+      }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Bare Koa answering every address of a scenario with the responses `from` gave just now (the same
+ * status, headers and bytes, compressed as they were), from memory: the most any server could be
+ * measured at for those responses, on this machine, with the same load generator.
+ */
+export async function replay(ctx: DeployContext, from: LoadSpec): Promise<Deployment> {
+  const paths = [...new Set(from.requests?.map((r) => r.path ?? from.path) ?? [from.path])];
+  const responses = [];
+  for (const p of paths) responses.push({ path: p, ...(await capture(`${from.origin}${p}`, from.headers)) });
+  const file = path.join(ctx.tmp, `replay-${process.hrtime.bigint()}.json`);
+  fs.writeFileSync(file, JSON.stringify(responses));
+  const server = await bareKoa(ctx, REPLAY, file);
+  return { ...server, stop: async () => { await server.stop(); fs.rmSync(file, { force: true }); } };
 }
 
 export async function pm2Cluster(ctx: DeployContext, workers = 2): Promise<Deployment> {

@@ -1,11 +1,14 @@
-// The bench's outputs: a markdown table (req/s, ratio to the same-run baseline, p50, p99, errors,
-// peak RSS, server CPU per request, the load generator's CPU) and an SVG bar chart of the same rows.
+// The bench's outputs: a markdown table (req/s, the baseline measured around the row and the ratio to
+// it, p50, p99, errors, peak RSS, server CPU per request, the load generator's CPU) and an SVG bar
+// chart of the same rows. The baseline's own measurements are in the JSON.
 import type { LoadResult } from './load.js';
 
 export interface Row extends LoadResult {
   deployment: string;
   scenario: string;
-  /** rps over the higher of the baselines measured (same tool) just before and just after this row's deployment. */
+  /** The higher of the baselines measured with the same tool just before and just after this row's scenario (1 for a baseline row). */
+  baselineRps: number;
+  /** rps / baselineRps */
   ratio: number;
   /** Peak RSS of the busiest server process during the scenario, bytes. */
   peakRss: number;
@@ -19,17 +22,18 @@ export interface Skipped {
   reason: string;
 }
 
+export const isBaseline = (r: Row) => r.deployment.startsWith('baseline');
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 /** n to digits decimals, or – when it is not a number (a process gone mid-row). */
 export const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 export function markdownTable(rows: Row[], skipped: Skipped[]): string {
   const lines = [
-    '| deployment | scenario | tool | req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) | server CPU µs/req | client CPU |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} | ${fixed(r.serverCpuUs, 0)} | ${r.clientCpu === undefined ? '–' : `${(r.clientCpu * 100).toFixed(0)}%`} |`),
+    '| deployment | scenario | tool | req/s | baseline req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) | server CPU µs/req | client CPU |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.filter((r) => !isBaseline(r)).map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${Math.round(r.baselineRps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} | ${fixed(r.serverCpuUs, 0)} | ${r.clientCpu === undefined ? '–' : `${(r.clientCpu * 100).toFixed(0)}%`} |`),
   ];
-  for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | | | |`);
+  for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | | | | |`);
   return lines.join('\n');
 }
 
@@ -37,8 +41,8 @@ const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>'
 
 /** Horizontal bars, one per autocannon row, scaled to the baseline (the dashed line: the median of its measurements). */
 export function svgChart(rows: Row[], title: string): string {
-  const shown = rows.filter((r) => r.tool === 'autocannon');
-  const baselines = shown.filter((r) => r.deployment.startsWith('baseline')).map((r) => r.rps).sort((a, b) => a - b);
+  const shown = rows.filter((r) => r.tool === 'autocannon' && !isBaseline(r));
+  const baselines = rows.filter((r) => r.tool === 'autocannon' && isBaseline(r)).map((r) => r.rps).sort((a, b) => a - b);
   const baseline = baselines[Math.floor(baselines.length / 2)] ?? Math.max(...shown.map((r) => r.rps));
   const max = Math.max(baseline, ...shown.map((r) => r.rps));
   const labelWidth = 330;
@@ -47,7 +51,7 @@ export function svgChart(rows: Row[], title: string): string {
   const top = 44;
   const height = top + shown.length * rowHeight + 30;
   const width = labelWidth + barWidth + 150;
-  const colour = (r: Row) => (r.deployment.startsWith('baseline') ? '#888' : r.deployment.includes('CACHE=off') ? '#d98c2b'
+  const colour = (r: Row) => (r.deployment.startsWith('bare Koa') ? '#888' : r.deployment.includes('CACHE=off') ? '#d98c2b'
     : r.deployment.includes('nginx') ? '#2b8cd9' : r.deployment.includes('cluster') ? '#5aa35a' : '#7a4fc9');
   const bars = shown.map((r, i) => {
     const y = top + i * rowHeight;
