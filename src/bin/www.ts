@@ -49,7 +49,7 @@ export async function main(): Promise<void> {
     process.send?.('ready'); // pm2 wait_ready
     // Ready first: serving comes before giving boot's memory back (src/platform/heap.ts).
     settleHeap().then((settled) => {
-      if (settled) logger.debug({ youngBytes: [settled.before, settled.after], collections: settled.collections }, 'heap settled');
+      if (settled) logger.debug({ youngBytes: [settled.before, settled.after], collections: settled.collections, oldUsedBytes: settled.oldUsed, fullMs: settled.fullMs }, 'heap settled');
     }, (err: unknown) => logger.warn({ err }, 'could not settle the heap after boot'));
   });
 
