@@ -10,14 +10,16 @@ export interface TokenSigner {
 export function createTokenSigner(secret: string, ttl: string): TokenSigner {
   // One WebCrypto key for every token: given the secret's bytes instead, jose imports them anew on
   // every sign and verify (crypto.subtle.importKey was ~3.5% of a token-authenticated API request).
-  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // Made at the first token, not at boot: a worker that only serves readers never loads WebCrypto.
+  let made: Promise<CryptoKey> | undefined;
+  const key = () => (made ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
   return {
     sign: async (publicId) =>
       new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(publicId)
-        .setIssuedAt().setExpirationTime(ttl).sign(await key),
+        .setIssuedAt().setExpirationTime(ttl).sign(await key()),
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, await key, { algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, await key(), { algorithms: ['HS256'] });
         return typeof payload.sub === 'string' ? payload.sub : null;
       } catch {
         return null;
