@@ -1,14 +1,15 @@
 // `npm run bench [-- --quick]`: builds, seeds (or reuses) a SQLite site under bench/.data, then
 // loads Quire — one process, with and without the cache, a pm2 cluster of two, that cluster behind
-// nginx, and one process on MariaDB without the cache — with a bare Koa baseline measured between
-// every two scenarios, and writes bench/results/<date>.{json,md,svg}, with the issue's targets checked.
+// nginx, and one process on MariaDB without the cache — with a bare Koa baseline measured in
+// alternation with every row, and writes bench/results/<date>.{json,md,svg}, with the issue's targets checked.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { baseline, behindNginx, pm2Cluster, replay, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
-import { withAutocannon, withWrk, wrkInstalled, type LoadOptions, type LoadResult, type LoadSpec } from './lib/load.js';
+import { withAutocannon, wrkInstalled, type LoadOptions, type LoadResult, type LoadSpec } from './lib/load.js';
+import { paired, type Paired, type Side, type Slicing } from './lib/paired.js';
 import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
 import { fixed, isBaseline, markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
@@ -69,16 +70,40 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const cpuOf = (deployment: Deployment) => () => deployment.pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 const cpuNote = (r: LoadResult) => `, ${fixed(r.serverCpuUs, 0)} µs server CPU per request${r.clientCpu === undefined ? '' : `, client CPU ${(r.clientCpu * 100).toFixed(0)}%`}`;
 
-/** Loads one scenario with autocannon (and wrk); the rows' ratios are set once the baseline after them is measured. */
-async function measure(deployment: Deployment, scenario: Scenario, spec: LoadSpec): Promise<Row[]> {
+/** The baseline's one address, as paired() loads it. */
+const helloOf = (koa: Deployment): Side => ({ spec: { origin: koa.origin, path: '/', headers: BROWSER }, cpu: cpuOf(koa) });
+
+/** Row slices and baseline slices (bench/lib/paired.ts): autocannon 4 × 2 s, wrk 3 × 2 s; a quick run one slice, between two baseline seconds. */
+const slicing = (tool: 'autocannon' | 'wrk'): Slicing => ({
+  connections: load.connections,
+  warmupSeconds: load.warmupSeconds,
+  slices: quick ? 1 : tool === 'autocannon' ? 4 : 3,
+  sliceSeconds: quick ? load.seconds : Math.max(1, Math.round(load.seconds / 4)),
+  baselineSliceSeconds: quick ? 1 : Math.max(1, Math.round(load.seconds / 4)),
+});
+
+/**
+ * Loads one scenario with autocannon (and wrk), each in slices alternating with the bare Koa
+ * baseline; returns the rows, then the baseline's measurements beside them.
+ */
+async function measure(deployment: Deployment, scenario: Scenario, spec: LoadSpec, koa: Deployment): Promise<Row[]> {
   const rss = sampleRss(deployment.pids);
-  const results: LoadResult[] = [await withAutocannon(spec, load, cpuOf(deployment))];
-  if (useWrk && scenario.wrk) results.push(await withWrk(spec, { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: 0 }, cpuOf(deployment)));
+  const hello = helloOf(koa);
+  const tools: ('autocannon' | 'wrk')[] = useWrk && scenario.wrk ? ['autocannon', 'wrk'] : ['autocannon'];
+  const results: Paired[] = [];
+  for (const tool of tools) results.push(await paired(tool, { spec, cpu: cpuOf(deployment) }, hello, slicing(tool)));
   const peak = rss.stop();
-  return results.map((r) => ({ ...r, deployment: deployment.name, scenario: scenario.name, baselineRps: NaN, ratio: NaN, peakRss: peak.peakEach, peakRssTotal: peak.peakTotal }));
+  const rows = results.map(({ row, baseline }): Row => ({
+    ...row, deployment: deployment.name, scenario: scenario.name, baselineRps: baseline.rps, ratio: row.rps / baseline.rps, peakRss: peak.peakEach, peakRssTotal: peak.peakTotal,
+  }));
+  rows.forEach(logRow);
+  return [
+    ...rows,
+    ...results.map(({ baseline }): Row => ({ ...baseline, deployment: koa.name, scenario: `hello world, with ${deployment.name} · ${scenario.name}`, baselineRps: baseline.rps, ratio: 1, peakRss: 0, peakRssTotal: 0 })),
+  ];
 }
 
-const logRow = (row: Row) => log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${fixed(row.ratio, 3)}× the baseline around it), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
+const logRow = (row: Row) => log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${fixed(row.ratio, 3)}× the baseline measured with it: ${Math.round(row.baselineRps)}), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
 
 async function main() {
   const started = new Date();
@@ -137,31 +162,11 @@ async function main() {
   bootCpu.sort((a, b) => a - b);
   log(`boot to ready: ${boots.map((b) => b.toFixed(0)).join(', ')} ms (CPU ${bootCpu.join(', ')} ms); idle RSS ${(idle.single![0]! / 1048576).toFixed(0)} MB`);
 
-  // The bare Koa baseline, up for the whole run and measured (same tool, shorter) before every
-  // scenario and after each deployment's last: this machine's speed drifts by half within minutes
-  // (one run of 2026-11-26 measured 28.9k before a deployment and 15.5k after it), so each row is read
-  // against the higher of the two measurements just around it: a baseline caught in a slow moment
-  // must not inflate a row, and a row caught in one is read against a baseline from that moment.
+  // The bare Koa baseline, up for the whole run and measured in alternation with every row
+  // (bench/lib/paired.ts): this machine's speed drifts by half within a minute.
   const koa = await baseline(ctx);
-  const baselineLoad = { ...load, seconds: Math.min(load.seconds, 5), warmupSeconds: quick ? 0 : 1 };
-  let before = new Map<string, number>();
-  let waiting: Row[] = [];
-  const measureBaseline = async (when: string) => {
-    const hello = { origin: koa.origin, path: '/', headers: BROWSER };
-    const measured = new Map<string, number>();
-    for (const r of [await withAutocannon(hello, baselineLoad, cpuOf(koa)), ...(useWrk ? [await withWrk(hello, baselineLoad, cpuOf(koa))] : [])]) {
-      measured.set(r.tool, r.rps);
-      rows.push({ ...r, deployment: koa.name, scenario: `hello world, ${when}`, baselineRps: r.rps, ratio: 1, peakRss: 0, peakRssTotal: 0 });
-      log(`baseline ${when} · ${r.tool}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${cpuNote(r)}`);
-    }
-    for (const row of waiting) {
-      row.baselineRps = Math.max(before.get(row.tool) ?? NaN, measured.get(row.tool) ?? NaN);
-      row.ratio = row.rps / row.baselineRps;
-      logRow(row);
-    }
-    waiting = [];
-    before = measured;
-  };
+  // Its code warmed before its first slice, as every Quire deployment is by its rows' warm-up.
+  await withAutocannon(helloOf(koa).spec, { ...load, seconds: load.warmupSeconds, warmupSeconds: 0 }, cpuOf(koa));
 
   for (const step of plan) {
     // Every deployment starts on the seeded site: the write mix adds ~3 000 articles and comments,
@@ -195,21 +200,18 @@ async function main() {
         log(`${deployment.name} · ${name}: skipped (no such page in this build)`);
         continue;
       }
-      await measureBaseline(`before ${deployment.name} · ${name}`);
-      const measured = await measure(deployment, scenario, spec);
+      const measured = await measure(deployment, scenario, spec, koa);
       // The same responses, replayed from memory by bare Koa (captured after the load, when every
       // compressed copy Quire keeps has been made), under the same load generators.
       if (step.deployment === 'single' && replayed.has(name)) {
         const bare = await replay(ctx, spec);
-        measured.push(...await measure(bare, scenario, { ...spec, origin: bare.origin }));
+        measured.push(...await measure(bare, scenario, { ...spec, origin: bare.origin }, koa));
         await bare.stop();
       }
       rows.push(...measured);
-      waiting.push(...measured);
     }
     await deployment.stop();
     await upstream?.stop();
-    await measureBaseline(`after ${deployment.name}`);
   }
   await koa.stop();
 
@@ -232,10 +234,10 @@ async function main() {
     const rps = rows.filter((r) => isBaseline(r) && r.tool === tool).map((r) => r.rps);
     return rps.length ? `${tool} ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))}` : '';
   };
-  const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s per row; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
+  const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections; per row ${load.warmupSeconds} s warm-up, then autocannon ${slicing('autocannon').slices} × ${slicing('autocannon').sliceSeconds} s${useWrk ? ` and wrk ${slicing('wrk').slices} × ${slicing('wrk').sliceSeconds} s` : ''}, each slice between two of the baseline's; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
     `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
     `Idle RSS (1 s after ready): one process ${(idle.single![0]! / 1048576).toFixed(0)} MB${idle.singleAfter30s ? ` (${(idle.singleAfter30s[0]! / 1048576).toFixed(0)} MB after 30 s)` : ''}; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.\n` +
-    `Bare Koa baseline, measured before every scenario: ${['autocannon', 'wrk'].map(baselineRange).filter(Boolean).join(', ')} req/s.`;
+    `Bare Koa baseline, measured in alternation with every row: ${['autocannon', 'wrk'].map(baselineRange).filter(Boolean).join(', ')} req/s.`;
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n\n## Targets\n\n${targets}\n`);
   fs.writeFileSync(`${base}.svg`, svgChart(rows, `Quire vs bare Koa, ${summary.date.slice(0, 10)} (autocannon, ${load.connections} connections, req/s)`));

@@ -1,4 +1,4 @@
-// The bench's outputs: a markdown table (req/s, the baseline measured around the row and the ratio to
+// The bench's outputs: a markdown table (req/s, the baseline measured in alternation with the row and the ratio to
 // it, p50, p99, errors, peak RSS, server CPU per request, the load generator's CPU) and an SVG bar
 // chart of the same rows. The baseline's own measurements are in the JSON.
 import type { LoadResult } from './load.js';
@@ -6,7 +6,7 @@ import type { LoadResult } from './load.js';
 export interface Row extends LoadResult {
   deployment: string;
   scenario: string;
-  /** The higher of the baselines measured with the same tool just before and just after this row's scenario (1 for a baseline row). */
+  /** The baseline's req/s, measured with the same tool in slices alternating with this row's (bench/lib/paired.ts); its own req/s for a baseline row. */
   baselineRps: number;
   /** rps / baselineRps */
   ratio: number;
