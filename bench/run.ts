@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { baseline, behindNginx, pm2Cluster, replay, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
+import { baseline, behindNginx, pm2Cluster, replay, rssAfterRequests, runtime, singleProcess, type DeployContext, type Deployment } from './lib/deployments.js';
 import { withAutocannon, wrkInstalled, type LoadOptions, type LoadResult, type LoadSpec } from './lib/load.js';
 import { paired, type Paired, type Side, type Slicing } from './lib/paired.js';
 import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
@@ -64,6 +64,7 @@ const replayed = new Set<ScenarioName>(quick ? [] : ['home page', 'article page'
 
 const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx', 'mysql-nocache': 'one process, MariaDB, CACHE=off' } as const;
 
+const mb = (bytes: number[] | undefined) => `${(bytes ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ') || '–'} MB`;
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /** CPU ms used so far by a deployment's Node processes (from /proc, in 10 ms ticks). */
@@ -151,6 +152,7 @@ async function main() {
     boots.push(d.bootMs!);
     bootCpu.push(d.bootCpuMs!);
     idle.single = d.idleRss;
+    if (i === 0) idle.singleAfterRequests = await rssAfterRequests(d);
     // V8 shrinks an idle heap only after some seconds: the first full-run boot also waits 30 s.
     if (i === 0 && !quick) {
       await new Promise((r) => setTimeout(r, 30_000));
@@ -190,7 +192,10 @@ async function main() {
     else if (step.deployment === 'single-nocache') deployment = await singleProcess(ctx, deploymentNames['single-nocache'], { CACHE: 'off' });
     else if (step.deployment === 'cluster') deployment = await pm2Cluster(ctx, 2);
     else deployment = await behindNginx(ctx, (upstream = await pm2Cluster(ctx, 2)));
-    if (step.deployment === 'cluster') idle.cluster = deployment.idleRss;
+    if (step.deployment === 'cluster') {
+      idle.cluster = deployment.idleRss;
+      idle.clusterAfterRequests = await rssAfterRequests(deployment);
+    }
     log(`${deployment.name} at ${deployment.origin} (pids ${deployment.pids.join(', ')})`);
     for (const name of step.scenarios) {
       const scenario = all.find((s) => s.name === name)!;
@@ -225,7 +230,7 @@ async function main() {
     seed: { ...size, reused: seeded.reused, seconds: seeded.seedSeconds },
     bootToReadyMs: { median: median(boots), samples: boots, cpuMedian: median(bootCpu), cpuSamples: bootCpu },
     idleRssBytes: idle,
-    targets: checkTargets({ rows, bootMedianMs: median(boots), idleSingle: idle.single![0]!, idleCluster: idle.cluster ?? [] }),
+    targets: checkTargets({ rows, bootMedianMs: median(boots), idle: { single: idle.single![0]!, cluster: idle.cluster ?? [], singleAfterRequests: idle.singleAfterRequests?.[0], clusterAfterRequests: idle.clusterAfterRequests ?? [] } }),
     rows, skipped,
   };
   const table = markdownTable(rows, skipped);
@@ -236,7 +241,7 @@ async function main() {
   };
   const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections; per row ${load.warmupSeconds} s warm-up, then autocannon ${slicing('autocannon').slices} × ${slicing('autocannon').sliceSeconds} s${useWrk ? ` and wrk ${slicing('wrk').slices} × ${slicing('wrk').sliceSeconds} s` : ''}, each slice between two of the baseline's; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
     `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
-    `Idle RSS (1 s after ready): one process ${(idle.single![0]! / 1048576).toFixed(0)} MB${idle.singleAfter30s ? ` (${(idle.singleAfter30s[0]! / 1048576).toFixed(0)} MB after 30 s)` : ''}; cluster workers ${(idle.cluster ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.\n` +
+    `Idle RSS 1 s after ready: one process ${mb(idle.single)}, pm2 workers ${mb(idle.cluster)}; 1 s after a few requests: one process ${mb(idle.singleAfterRequests)}${idle.singleAfter30s ? ` (${mb(idle.singleAfter30s)} 30 s later)` : ''}, pm2 workers ${mb(idle.clusterAfterRequests)}.\n` +
     `Bare Koa baseline, measured in alternation with every row: ${['autocannon', 'wrk'].map(baselineRange).filter(Boolean).join(', ')} req/s.`;
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, `${header}\n\n${table}\n\n## Targets\n\n${targets}\n`);

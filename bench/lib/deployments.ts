@@ -17,7 +17,7 @@ export interface Deployment {
   origin: string;
   /** The Node processes that serve requests (not nginx, not the pm2 daemon). */
   pids: number[];
-  /** RSS of each worker just after it became ready, in bytes. */
+  /** RSS of each worker one second after it became ready, before any request, in bytes. */
   idleRss: number[];
   bootMs?: number;
   bootCpuMs?: number;
@@ -31,6 +31,17 @@ export interface DeployContext {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 1000));
+
+/**
+ * RSS of each worker one second after a few requests (one /healthz per worker, and as many again):
+ * a worker that has answered sits a few MB above one that has not, mostly pages of the node binary
+ * its first request runs for the first time (shared with every other Node process).
+ */
+export async function rssAfterRequests(deployment: Deployment): Promise<number[]> {
+  for (let i = 0; i < 2 * deployment.pids.length; i++) await waitForHttp(`${deployment.origin}/healthz`);
+  await settle();
+  return deployment.pids.map(rssOf);
+}
 
 export async function singleProcess(ctx: DeployContext, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Deployment> {
   const port = await freePort();
@@ -95,17 +106,19 @@ export async function pm2Cluster(ctx: DeployContext, workers = 2): Promise<Deplo
   const env = { ...ctx.env, PM2_HOME: pm2Home, PORT: String(port), QUIRE_WORKERS: String(workers), QUIRE_PM2_NAME: 'quire-bench' };
   const pm2 = (args: string[]) => runCommand(process.execPath, [path.join(ctx.root, 'node_modules/pm2/bin/pm2'), ...args], { env, quiet: true });
   onCleanup(async () => { await pm2(['kill']).catch(() => undefined); });
+  // With wait_ready, `pm2 start` returns once every worker has said it is ready.
   await pm2(['start', path.join(ctx.root, 'deploy/ecosystem.config.cjs'), '--env', 'production']);
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/healthz`);
   const list = JSON.parse((await pm2(['jlist'])).stdout) as { pid: number; pm2_env: { status: string } }[];
   const pids = list.filter((p) => p.pm2_env.status === 'online' && p.pid > 0).map((p) => p.pid);
   await settle();
+  const idleRss = pids.map(rssOf); // before any request, as for the lone process
+  await waitForHttp(`${origin}/healthz`);
   return {
     name: `pm2 cluster of ${workers}`,
     origin,
     pids,
-    idleRss: pids.map(rssOf),
+    idleRss,
     stop: async () => { await pm2(['kill']).catch(() => undefined); },
   };
 }
