@@ -2,6 +2,7 @@
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { runCommand } from './processes.js';
 
 export interface LoadResult {
@@ -20,6 +21,17 @@ export interface LoadResult {
    * two share the cores, and autocannon decodes every response body into a string.
    */
   clientCpu?: number;
+  /**
+   * The latency distribution as points, from the fastest request (p 0) to the slowest (p 100), in ms:
+   * enough to merge slices of one load into one distribution (bench/lib/paired.ts).
+   */
+  latencyPoints?: LatencyPoint[];
+}
+
+export interface LatencyPoint {
+  /** Percentile, 0–100. */
+  p: number;
+  ms: number;
 }
 
 export interface LoadSpec {
@@ -58,6 +70,17 @@ function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Pr
   });
 }
 
+/** autocannon's percentile keys (p2_5 is the 2.5th), with its min and max as the 0th and 100th. */
+function autocannonPoints(latency: autocannon.Histogram): LatencyPoint[] {
+  const points = [{ p: 0, ms: latency.min }];
+  for (const [key, ms] of Object.entries(latency)) {
+    const match = /^p(\d+(?:_\d+)?)$/.exec(key);
+    if (match && typeof ms === 'number') points.push({ p: Number(match[1]!.replace('_', '.')), ms });
+  }
+  points.push({ p: 100, ms: latency.max });
+  return points.sort((a, b) => a.p - b.p);
+}
+
 export async function withAutocannon(spec: LoadSpec, opts: LoadOptions, serverCpu: CpuClock): Promise<LoadResult> {
   if (opts.warmupSeconds > 0) await runAutocannon(spec, opts.connections, opts.warmupSeconds);
   const server0 = serverCpu();
@@ -75,6 +98,7 @@ export async function withAutocannon(spec: LoadSpec, opts: LoadOptions, serverCp
     requests: r.requests.total,
     serverCpuUs: perRequestUs(serverCpu() - server0, r.requests.total),
     clientCpu: (client.user + client.system) / 1000 / wallMs,
+    latencyPoints: autocannonPoints(r.latency),
   };
 }
 
@@ -86,11 +110,14 @@ function millis(text: string): number {
   return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
 }
 
+/** Prints wrk's latency distribution past its --latency table (see the script). */
+const LATENCY_SCRIPT = fileURLToPath(new URL('./latency.lua', import.meta.url));
+
 /** wrk, one thread per core left to it, after the autocannon run warmed the server. */
 export async function withWrk(spec: LoadSpec, opts: LoadOptions, serverCpu: CpuClock): Promise<LoadResult> {
   const headerArgs = Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
   const server0 = serverCpu();
-  const { stdout } = await runCommand('wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', ...headerArgs, `${spec.origin}${spec.path}`], { quiet: true });
+  const { stdout } = await runCommand('wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', LATENCY_SCRIPT, ...headerArgs, `${spec.origin}${spec.path}`], { quiet: true });
   const number = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
@@ -103,5 +130,6 @@ export async function withWrk(spec: LoadSpec, opts: LoadOptions, serverCpu: CpuC
     errors: number(/Non-2xx or 3xx responses: (\d+)/) + socketErrors,
     requests,
     serverCpuUs: perRequestUs(serverCpu() - server0, requests),
+    latencyPoints: [...stdout.matchAll(/^percentile ([\d.]+) (\d+)$/gm)].map((m) => ({ p: Number(m[1]), ms: Number(m[2]) / 1000 })),
   };
 }

@@ -4,7 +4,7 @@
 // a row and 18.1k just after it), and a baseline measured only before and after a row can fall in
 // a different phase from the row itself. Each row slice sits between two baseline slices; the
 // row's baseline is the mean of all of them.
-import { withAutocannon, withWrk, type CpuClock, type LoadResult, type LoadSpec } from './load.js';
+import { withAutocannon, withWrk, type CpuClock, type LatencyPoint, type LoadResult, type LoadSpec } from './load.js';
 
 export interface Side {
   spec: LoadSpec;
@@ -26,24 +26,63 @@ export interface Paired {
   baseline: LoadResult;
 }
 
+/** The share of a slice's requests that took at most ms: linear between its points. */
+function shareWithin(points: LatencyPoint[], ms: number): number {
+  const first = points[0]!;
+  if (ms < first.ms) return 0;
+  let below = first;
+  for (const point of points) {
+    if (point.ms <= ms) {
+      below = point;
+      continue;
+    }
+    return (below.p + ((point.p - below.p) * (ms - below.ms)) / (point.ms - below.ms)) / 100;
+  }
+  return below.p / 100;
+}
+
+/**
+ * The latency at quantile q (0–1) of all the slices' requests together: each slice's distribution,
+ * linear between its points, weighted by its requests; the merged one is linear between the points
+ * of all, so it is read off between the two around q.
+ */
+export function mergedPercentile(slices: { requests: number; latencyPoints: LatencyPoint[] }[], q: number): number {
+  const total = slices.reduce((sum, s) => sum + s.requests, 0);
+  const share = (ms: number) => slices.reduce((sum, s) => sum + s.requests * shareWithin(s.latencyPoints, ms), 0) / total;
+  const xs = [...new Set(slices.flatMap((s) => s.latencyPoints.map((p) => p.ms)))].sort((a, b) => a - b);
+  let lower = xs[0]!;
+  for (const x of xs) {
+    const at = share(x);
+    if (at >= q) {
+      const before = share(lower);
+      return at === before ? x : lower + ((x - lower) * (q - before)) / (at - before);
+    }
+    lower = x;
+  }
+  return lower;
+}
+
 /**
  * One result from several slices of the same load: req/s and server CPU per request over all of
- * them, errors summed, p99 the highest of the slices' (the p99 of their union is no higher), p50
- * their median (the union's lies between the lowest and the highest).
+ * them, errors summed, p50 and p99 of all their requests together (from each slice's latency
+ * points; without them, the median slice's p50 and the worst slice's p99).
  */
 export function combine(slices: LoadResult[]): LoadResult {
   const first = slices[0];
   if (!first) throw new Error('combine: no slices');
   const requests = slices.reduce((sum, s) => sum + s.requests, 0);
   const serverCpuMs = slices.reduce((sum, s) => sum + (s.serverCpuUs * s.requests) / 1000, 0);
-  const p50s = slices.map((s) => s.p50).sort((a, b) => a - b);
   const clients = slices.map((s) => s.clientCpu).filter((c): c is number => c !== undefined);
+  const withPoints = slices.every((s) => (s.latencyPoints?.length ?? 0) >= 2 && s.requests > 0)
+    ? slices as (LoadResult & { latencyPoints: LatencyPoint[] })[] : undefined;
+  const p50s = slices.map((s) => s.p50).sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     tool: first.tool,
     // Slices of one generator have equal lengths, so the mean of their rates is the rate over all.
     rps: slices.reduce((sum, s) => sum + s.rps, 0) / slices.length,
-    p50: p50s[Math.floor((p50s.length - 1) / 2)]!,
-    p99: Math.max(...slices.map((s) => s.p99)),
+    p50: withPoints ? round(mergedPercentile(withPoints, 0.5)) : p50s[Math.floor((p50s.length - 1) / 2)]!,
+    p99: withPoints ? round(mergedPercentile(withPoints, 0.99)) : Math.max(...slices.map((s) => s.p99)),
     errors: slices.reduce((sum, s) => sum + s.errors, 0),
     requests,
     serverCpuUs: requests > 0 ? (serverCpuMs * 1000) / requests : NaN,
