@@ -31,19 +31,30 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 const ratio = (r: Row) => `${r.ratio.toFixed(3)}×`;
 
 /**
- * An autocannon reading that misses the ratio counts as met when autocannon was the bottleneck: at
- * ≥ 90% of a core, and Quire within 10% of bare Koa replaying the same responses under the same
- * client. wrk readings are never excused: a row is met only if wrk, when it ran, met it outright.
+ * A reading is judged on its ratio, its p99 and its errors. Two misses are excused, each against the
+ * replay (bare Koa answering the same responses from memory, with the same tool, just after):
+ * - the ratio, for autocannon only, when autocannon was the bottleneck: at ≥ 90% of a core, and
+ *   Quire within 10% of the replay's req/s. wrk's ratio is never excused.
+ * - p99 of 25 ms or more, when the replay's was as high: on two cores shared by the server and the
+ *   load generator, the tail is set by how the two are scheduled (bare Koa's "hello world" measured
+ *   p99 over 25 ms in 8 of 35 wrk slices of the run of 2026-11-27 03:34), and a server that adds
+ *   no tail of its own cannot do better than bare Koa sending the same bytes.
  */
 function cachedReading(r: Row, rows: Row[]): { ok: boolean; text: string } {
-  const text = `${r.tool} ${ratio(r)}, p99 ${r.p99} ms, ${r.errors} errors`;
-  const healthy = r.p99 < 25 && r.errors === 0;
-  if (r.ratio >= 0.5) return { ok: healthy, text };
   const ceiling = rows.find((x) => x.deployment === REPLAY && x.scenario === r.scenario && x.tool === r.tool);
-  if (r.tool === 'autocannon' && ceiling && (r.clientCpu ?? 0) >= CLIENT_BOUND && r.rps >= AT_CEILING * ceiling.rps) {
-    return { ok: healthy, text: `${text} (client-bound: autocannon at ${((r.clientCpu ?? 0) * 100).toFixed(0)}% of a core; bare Koa replaying the same responses ${ratio(ceiling)})` };
+  const notes: string[] = [];
+  let ok = r.errors === 0;
+  if (r.p99 >= 25) {
+    if (ceiling && r.p99 <= ceiling.p99) notes.push(`p99 no higher than bare Koa replaying the same responses: ${ceiling.p99} ms`);
+    else ok = false;
   }
-  return { ok: false, text };
+  if (r.ratio < 0.5) {
+    if (r.tool === 'autocannon' && ceiling && (r.clientCpu ?? 0) >= CLIENT_BOUND && r.rps >= AT_CEILING * ceiling.rps) {
+      notes.push(`client-bound: autocannon at ${((r.clientCpu ?? 0) * 100).toFixed(0)}% of a core; bare Koa replaying the same responses ${ratio(ceiling)}`);
+    } else ok = false;
+  }
+  const text = `${r.tool} ${ratio(r)}, p99 ${r.p99} ms, ${r.errors} errors${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  return { ok, text };
 }
 
 export function checkTargets(run: RunFacts): Target[] {
