@@ -11,7 +11,7 @@ import { baseline, behindNginx, pm2Cluster, replay, rssAfterRequests, runtime, s
 import { withAutocannon, wrkInstalled, type LoadOptions, type LoadResult, type LoadSpec } from './lib/load.js';
 import { paired, type Paired, type Side, type Slicing } from './lib/paired.js';
 import { cpuMsOf, onCleanup, rssOf, runCommand, sampleRss, stopEverything } from './lib/processes.js';
-import { fixed, isBaseline, markdownTable, svgChart, type Row, type Skipped } from './lib/report.js';
+import { fixed, isBaseline, markdownTable, megabytes, svgChart, type Row, type Skipped } from './lib/report.js';
 import { BROWSER, scenarios, type Scenario, type ScenarioName } from './lib/scenarios.js';
 import { seededCopy, seededMysql, siteFacts, type SeedSize } from './lib/site.js';
 import { checkTargets, targetsMarkdown } from './lib/targets.js';
@@ -64,7 +64,7 @@ const replayed = new Set<ScenarioName>(quick ? [] : ['home page', 'article page'
 
 const deploymentNames = { single: 'one process', 'single-nocache': 'one process, CACHE=off', cluster: 'pm2 cluster of 2', nginx: 'pm2 cluster of 2 behind nginx', 'mysql-nocache': 'one process, MariaDB, CACHE=off' } as const;
 
-const mb = (bytes: number[] | undefined) => `${(bytes ?? []).map((b) => (b / 1048576).toFixed(0)).join(', ') || '–'} MB`;
+const mb = (bytes: number[] | undefined) => `${(bytes ?? []).map(megabytes).join(', ') || '–'} MB`;
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /** CPU ms used so far by a deployment's Node processes (from /proc, in 10 ms ticks). */
@@ -75,13 +75,9 @@ const cpuNote = (r: LoadResult) => `, ${fixed(r.serverCpuUs, 0)} µs server CPU 
 const helloOf = (koa: Deployment): Side => ({ spec: { origin: koa.origin, path: '/', headers: BROWSER }, cpu: cpuOf(koa) });
 
 /** Row slices and baseline slices (bench/lib/paired.ts): autocannon 4 × 2 s, wrk 3 × 2 s; a quick run one slice, between two baseline seconds. */
-const slicing = (tool: 'autocannon' | 'wrk'): Slicing => ({
-  connections: load.connections,
-  warmupSeconds: load.warmupSeconds,
-  slices: quick ? 1 : tool === 'autocannon' ? 4 : 3,
-  sliceSeconds: quick ? load.seconds : Math.max(1, Math.round(load.seconds / 4)),
-  baselineSliceSeconds: quick ? 1 : Math.max(1, Math.round(load.seconds / 4)),
-});
+const sliceSeconds = quick ? load.seconds : Math.max(1, Math.round(load.seconds / 4));
+const sliceBase = { connections: load.connections, warmupSeconds: load.warmupSeconds, sliceSeconds, baselineSliceSeconds: quick ? 1 : sliceSeconds };
+const slicing: Record<'autocannon' | 'wrk', Slicing> = { autocannon: { ...sliceBase, slices: quick ? 1 : 4 }, wrk: { ...sliceBase, slices: quick ? 1 : 3 } };
 
 /**
  * Loads one scenario with autocannon (and wrk), each in slices alternating with the bare Koa
@@ -92,7 +88,7 @@ async function measure(deployment: Deployment, scenario: Scenario, spec: LoadSpe
   const hello = helloOf(koa);
   const tools: ('autocannon' | 'wrk')[] = useWrk && scenario.wrk ? ['autocannon', 'wrk'] : ['autocannon'];
   const results: Paired[] = [];
-  for (const tool of tools) results.push(await paired(tool, { spec, cpu: cpuOf(deployment) }, hello, slicing(tool)));
+  for (const tool of tools) results.push(await paired(tool, { spec, cpu: cpuOf(deployment) }, hello, slicing[tool]));
   const peak = rss.stop();
   const rows = results.map(({ row, baseline }): Row => ({
     ...row, deployment: deployment.name, scenario: scenario.name, baselineRps: baseline.rps, ratio: row.rps / baseline.rps, peakRss: peak.peakEach, peakRssTotal: peak.peakTotal,
@@ -104,7 +100,7 @@ async function measure(deployment: Deployment, scenario: Scenario, spec: LoadSpe
   ];
 }
 
-const logRow = (row: Row) => log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${fixed(row.ratio, 3)}× the baseline measured with it: ${Math.round(row.baselineRps)}), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${(row.peakRss / 1048576).toFixed(0)} MB${cpuNote(row)}`);
+const logRow = (row: Row) => log(`${row.deployment} · ${row.scenario} · ${row.tool}: ${Math.round(row.rps)} req/s (${fixed(row.ratio, 3)}× the baseline measured with it: ${Math.round(row.baselineRps)}), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, peak RSS ${megabytes(row.peakRss)} MB${cpuNote(row)}`);
 
 async function main() {
   const started = new Date();
@@ -162,7 +158,7 @@ async function main() {
   }
   boots.sort((a, b) => a - b);
   bootCpu.sort((a, b) => a - b);
-  log(`boot to ready: ${boots.map((b) => b.toFixed(0)).join(', ')} ms (CPU ${bootCpu.join(', ')} ms); idle RSS ${(idle.single![0]! / 1048576).toFixed(0)} MB`);
+  log(`boot to ready: ${boots.map((b) => b.toFixed(0)).join(', ')} ms (CPU ${bootCpu.join(', ')} ms); idle RSS ${mb(idle.single)}`);
 
   // The bare Koa baseline, up for the whole run and measured in alternation with every row
   // (bench/lib/paired.ts): this machine's speed drifts by half within a minute.
@@ -239,7 +235,7 @@ async function main() {
     const rps = rows.filter((r) => isBaseline(r) && r.tool === tool).map((r) => r.rps);
     return rps.length ? `${tool} ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))}` : '';
   };
-  const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections; per row ${load.warmupSeconds} s warm-up, then autocannon ${slicing('autocannon').slices} × ${slicing('autocannon').sliceSeconds} s${useWrk ? ` and wrk ${slicing('wrk').slices} × ${slicing('wrk').sliceSeconds} s` : ''}, each slice between two of the baseline's; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
+  const header = `Quire bench, ${summary.date}${quick ? ' (quick)' : ''}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ${load.connections} connections; per row ${load.warmupSeconds} s warm-up, then autocannon ${slicing.autocannon.slices} × ${slicing.autocannon.sliceSeconds} s${useWrk ? ` and wrk ${slicing.wrk.slices} × ${slicing.wrk.sliceSeconds} s` : ''}, each slice between two of the baseline's; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}.\n` +
     `Seed: ${size.users} users, ${size.articles} articles, ${size.comments} comments. Boot to ready (median of ${bootRuns}): ${median(boots).toFixed(0)} ms wall, ${median(bootCpu)} ms of CPU. ` +
     `Idle RSS 1 s after ready: one process ${mb(idle.single)}, pm2 workers ${mb(idle.cluster)}; 1 s after a few requests: one process ${mb(idle.singleAfterRequests)}${idle.singleAfter30s ? ` (${mb(idle.singleAfter30s)} 30 s later)` : ''}, pm2 workers ${mb(idle.clusterAfterRequests)}.\n` +
     `Bare Koa baseline, measured in alternation with every row: ${['autocannon', 'wrk'].map(baselineRange).filter(Boolean).join(', ')} req/s.`;

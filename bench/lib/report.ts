@@ -23,7 +23,8 @@ export interface Skipped {
 }
 
 export const isBaseline = (r: Row) => r.deployment.startsWith('baseline');
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+/** Bytes as whole MB (MiB), without the unit. */
+export const megabytes = (bytes: number) => (bytes / 1048576).toFixed(0);
 /** n to digits decimals, or – when it is not a number (a process gone mid-row). */
 export const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
@@ -31,7 +32,7 @@ export function markdownTable(rows: Row[], skipped: Skipped[]): string {
   const lines = [
     '| deployment | scenario | tool | req/s | baseline req/s | × baseline | p50 ms | p99 ms | errors | peak RSS MB (max worker / all) | server CPU µs/req | client CPU |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.filter((r) => !isBaseline(r)).map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${Math.round(r.baselineRps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${mb(r.peakRss)} / ${mb(r.peakRssTotal)} | ${fixed(r.serverCpuUs, 0)} | ${r.clientCpu === undefined ? '–' : `${(r.clientCpu * 100).toFixed(0)}%`} |`),
+    ...rows.filter((r) => !isBaseline(r)).map((r) => `| ${r.deployment} | ${r.scenario} | ${r.tool} | ${Math.round(r.rps)} | ${Math.round(r.baselineRps)} | ${fixed(r.ratio, 3)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.errors} | ${megabytes(r.peakRss)} / ${megabytes(r.peakRssTotal)} | ${fixed(r.serverCpuUs, 0)} | ${r.clientCpu === undefined ? '–' : `${(r.clientCpu * 100).toFixed(0)}%`} |`),
   ];
   for (const s of skipped) lines.push(`| ${s.deployment} | ${s.scenario} | – | skipped: ${s.reason} | | | | | | | | |`);
   return lines.join('\n');

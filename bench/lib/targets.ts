@@ -1,7 +1,7 @@
 // The speed issue's targets, checked against one run's figures, so a run says by itself whether it
 // met them and a reader does not have to pick rows out of the table.
 import { REPLAY } from './deployments.js';
-import type { Row } from './report.js';
+import { isBaseline, megabytes, type Row } from './report.js';
 
 export interface Target {
   target: string;
@@ -27,7 +27,7 @@ const CACHED_PAGES = ['home page', 'article page', 'API list'];
 const SINGLE = 'one process';
 const UNCACHED = 'one process, CACHE=off';
 
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const mb = (bytes: number) => `${megabytes(bytes)} MB`;
 const ratio = (r: Row) => `${r.ratio.toFixed(3)}×`;
 
 /**
@@ -86,7 +86,7 @@ export function checkTargets(run: RunFacts): Target[] {
     detail: `one process ${mb(idle.single)}; pm2 workers ${idle.cluster.map(mb).join(', ') || 'not measured'}` +
       (after.length ? ` (1 s after a few requests: ${after.map(mb).join(', ')})` : ''),
   });
-  const quire = run.rows.filter((r) => !r.deployment.startsWith('baseline') && r.deployment !== REPLAY);
+  const quire = run.rows.filter((r) => !isBaseline(r) && r.deployment !== REPLAY);
   const peak = Math.max(0, ...quire.map((r) => r.peakRss));
   targets.push({ target: 'peak RSS of a worker under load < 150 MB', met: peak > 0 && peak < 150 * 1048576, detail: `highest ${mb(peak)}, over ${quire.length} rows` });
   targets.push({ target: 'boot to ready < 1.5 s', met: run.bootMedianMs < 1500, detail: `median ${run.bootMedianMs.toFixed(0)} ms` });
