@@ -63,6 +63,16 @@ const schema = z.object({
   LOG_ROTATE_INTERVAL: z.string().regex(/^(\d+[smhd]|off)$/, 'must look like 1d, 6h, 30m or off')
     .refine(dividesItsUnit, 'hours must divide 24, and minutes or seconds 60 (1h, 6h, 15m …)').default('1d'),
   LOG_RETAIN_DAYS: z.coerce.number().int().min(1).default(14),
+  // Markdown rendering (src/platform/markdown.ts): off the main thread, each render cut off after this long (422).
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  // The response cache's entry cap, beside CACHE_MAX_MB's byte cap.
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  // Dependency timeouts: a stalled Redis or database answers 503 within these, never hangs a request.
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3000),
+  // Requests that may wait for a pooled MySQL connection at once; beyond it, 503 at once.
+  DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
+  // Write rate limits (src/platform/rate-limit.ts): per account and per client address, shared by every worker.
   // Set by pm2 in cluster mode: each worker writes its own log files, named with this id.
   NODE_APP_INSTANCE: z.string().regex(/^\w+$/, 'must be a word').optional(),
 });
