@@ -19,8 +19,10 @@ export function createTokenSigner(secret: string, ttl: string): TokenSigner {
         .setIssuedAt().setExpirationTime(ttl).sign(await key()),
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, await key(), { algorithms: ['HS256'] });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+        // Every token we sign has both: one without an expiry would never end, one without a
+        // subject names nobody, so either was not made by sign() and is refused.
+        const { payload } = await jwtVerify(token, await key(), { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+        return typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null;
       } catch {
         return null;
       }
