@@ -2,6 +2,7 @@
 // and each article's tags come in the same row, kept on it as JSON (no N+1, no second query).
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { isMysql, orUpdate, type Db } from '../platform/db.js';
+import { isMissingParent, notFound } from '../platform/errors.js';
 import { prepared } from '../platform/prepared.js';
 import type { Database } from '../platform/db.types.js';
 import type { ArticleTable } from './article.table.js';
@@ -253,10 +254,23 @@ async function tagsOf(db: Db, articleId: number): Promise<string[]> {
   return (await db.selectFrom('article_tags').select('tag').where('article_id', '=', articleId).execute()).map((r) => r.tag);
 }
 
+/**
+ * Runs a write of rows that name an article. A writer looks the article up by slug before it writes,
+ * so a delete can commit in between: the foreign key then refuses the rows, and that is the article's 404.
+ */
+export async function onArticle<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isMissingParent(err, 'articles')) throw notFound('article');
+    throw err;
+  }
+}
+
 /** Tags of a new article. No delete first: on MySQL its gap lock deadlocks concurrent creates. Run in the article's transaction. */
 export async function insertTags(db: Db, article: Pick<ArticleIdentity, 'id' | 'created_at'>, tags: string[]): Promise<void> {
   if (tags.length > 0) {
-    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: article.id, tag, created_at: Number(article.created_at) }))).execute();
+    await onArticle(db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: article.id, tag, created_at: Number(article.created_at) }))).execute());
     await countTags(db, tags, 1);
   }
 }
@@ -277,7 +291,9 @@ export async function replaceTags(db: Db, article: Pick<ArticleIdentity, 'id' | 
 /** The article, its tags, favourites and comments (the last three by cascade), and its share of tag_counts and site_totals. Run in a transaction. */
 export async function deleteArticle(db: Db, id: number): Promise<void> {
   // Lock the article row before reading its tags, as an edit does, so a retag committing meanwhile cannot leave counts behind.
-  await db.updateTable('articles').set({ updated_at: sql`updated_at` }).where('id', '=', id).execute();
+  const { numUpdatedRows } = await db.updateTable('articles').set({ updated_at: sql`updated_at` }).where('id', '=', id).executeTakeFirst();
+  // A concurrent delete got there first: counting it again would take the totals below the rows.
+  if (numUpdatedRows === 0n) throw notFound('article');
   await countTags(db, await tagsOf(db, id), -1);
   await db.deleteFrom('articles').where('id', '=', id).execute();
   await moveArticleTotal(db, -1);
@@ -304,8 +320,10 @@ export async function recountTags(db: Db): Promise<void> {
 }
 
 export async function insertFavorite(db: Db, userId: number, articleId: number): Promise<void> {
-  await db.insertInto('favorites').values({ user_id: userId, article_id: articleId, created_at: Date.now() })
-    .ignore().execute();
+  // A favourite already there is kept. Not MySQL's INSERT IGNORE: it would also ignore the foreign key
+  // of an article deleted meanwhile, and answer 200 for a favourite it never wrote.
+  const insert = db.insertInto('favorites').values({ user_id: userId, article_id: articleId, created_at: Date.now() });
+  await onArticle((isMysql(db) ? insert.onDuplicateKeyUpdate({ user_id: sql`user_id` }) : insert.orIgnore()).execute());
 }
 
 export async function deleteFavorite(db: Db, userId: number, articleId: number): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../platform/db.js';
 import { prepared } from '../platform/prepared.js';
+import { onArticle } from '../articles/article.repo.js';
 import type { CommentTable } from './comment.table.js';
 
 export interface CommentListRow {
@@ -42,8 +43,9 @@ export async function findComment(db: Db, id: number) {
   return db.selectFrom('comments').select(['id', 'article_id', 'author_id']).where('id', '=', id).executeTakeFirst();
 }
 
+/** The article deleted since the caller found it is the article's 404 (see onArticle). */
 export async function insertComment(db: Db, comment: Insertable<CommentTable>): Promise<number> {
-  const result = await db.insertInto('comments').values(comment).executeTakeFirstOrThrow();
+  const result = await onArticle(db.insertInto('comments').values(comment).executeTakeFirstOrThrow());
   return Number(result.insertId);
 }
 

@@ -58,3 +58,17 @@ export function isDependencyDown(err: unknown): boolean {
   if (e.fatal === true) return true;
   return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state|enableOfflineQueue|Reached the max retries per request|ECONNREFUSED/.test(e.message);
 }
+
+/**
+ * True when err is a foreign-key violation because the row referred to is gone (MySQL errno 1452,
+ * SQLite's FOREIGN KEY failure): a write that lost a race with a delete. SQLite does not say which
+ * key failed; MySQL does, and a violation naming another parent table than `parent` is not this one.
+ */
+export function isMissingParent(err: unknown, parent: string): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; errno?: unknown; message?: unknown };
+  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+  if (e.errno !== 1452 && e.code !== 'ER_NO_REFERENCED_ROW_2') return false;
+  const referenced = typeof e.message === 'string' ? /REFERENCES `([^`]+)`/.exec(e.message)?.[1] : undefined;
+  return referenced === undefined || referenced === parent;
+}
