@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { articleRoutes } from './articles/article.routes.js';
 import { commentRoutes } from './comments/comment.routes.js';
 import { tokenAuth } from './middleware/auth.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { isApiPath, type AppContext, type AppDeps, type RequestState } from './platform/state.js';
 import { profileRoutes } from './profiles/profile.routes.js';
 import { userRoutes } from './users/user.routes.js';
@@ -44,7 +45,7 @@ export function apiRoutes(deps: AppDeps) {
   const api = apiRouter(deps);
   // Typed as plain Koa middleware: the router adds its own fields to the context as it matches.
   const routes = api.routes() as unknown as Middleware<RequestState>;
-  const allowedMethods = api.allowedMethods() as unknown as Middleware<RequestState>;
+  const allowedMethods = methodNotAllowed(api.allowedMethods() as unknown as Middleware<RequestState>);
   return function apiRoutes(ctx: AppContext, next: Next) {
     if (!isApiPath(ctx.path)) return next();
     return routes(ctx, () => allowedMethods(ctx, next));

@@ -23,6 +23,7 @@ import etag from 'koa-etag';
 import path from 'node:path';
 import { pageNotFound, pageRouter } from './pages.js';
 import { csrfProtection } from './middleware/csrf.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { publicFiles, singlePageApp } from './middleware/public-files.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { cookieKeys, csrfToken, currentUser, sessions, takeFlash } from './middleware/session.js';
@@ -96,7 +97,8 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     csrfProtection(),
     // The server-rendered site.
     pages.routes(),
-    pages.allowedMethods(),
+    // A method no page takes: an HTML 405 page with Allow, not the router's plain-text 501 or 405.
+    methodNotAllowed(pages.allowedMethods()),
     // Nothing answered: the 404 page (the API's JSON 404 comes from the error handler).
     pageNotFound,
   ];
