@@ -19,11 +19,12 @@ const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
 const LINE = new RegExp(
   `^(\\S+) \\S+ \\S+ \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] ${QUOTED} (\\d{3}) (\\d+|-) ${QUOTED} ${QUOTED}(?: (\\d+(?:\\.\\d+)?))?$`,
 );
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+// A Map: the month is a log line's text, and a line can hold anything.
+const MONTHS = new Map(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((name, i) => [name, i]));
 
 /** 10/Oct/2000:13:55:36 -0700 → epoch ms, or NaN. */
 export function parseClfDate(text: string): number {
-  const month = MONTHS[text.slice(3, 6)];
+  const month = MONTHS.get(text.slice(3, 6));
   if (month === undefined) return NaN;
   const utc = Date.UTC(+text.slice(7, 11), month, +text.slice(0, 2), +text.slice(12, 14), +text.slice(15, 17), +text.slice(18, 20));
   const sign = text[21] === '-' ? -1 : 1;

@@ -19,7 +19,7 @@ export function statsPages(deps: AppDeps, view: Renderer) {
     view.page(ctx, 'stats/stats', {
       title: 'Site statistics',
       description: 'Who reads what, and how fast it is served.',
-      periods: Object.entries(PERIODS).map(([key, p]) => ({ key, label: p.label })),
+      periods: [...PERIODS].map(([key, p]) => ({ key, label: p.label })),
       from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
       to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
       ...stats,

@@ -4,12 +4,14 @@ import { barChart, columnChart, donutChart, STATUS_COLOURS, type Series } from '
 import { analyzeLogFiles, listAccessLogs, type LogSummary } from './log-analysis.js';
 
 const MINUTE = 60_000;
-export const PERIODS: Record<string, { label: string; ms: number }> = {
-  '1h': { label: 'last hour', ms: 3_600_000 },
-  '24h': { label: 'last 24 hours', ms: 86_400_000 },
-  '7d': { label: 'last 7 days', ms: 7 * 86_400_000 },
-  '30d': { label: 'last 30 days', ms: 30 * 86_400_000 },
-};
+// A Map, not an object: ?period= is the client's text, and an object has a constructor, a toString …
+export const PERIODS: ReadonlyMap<string, { label: string; ms: number }> = new Map([
+  ['1h', { label: 'last hour', ms: 3_600_000 }],
+  ['24h', { label: 'last 24 hours', ms: 86_400_000 }],
+  ['7d', { label: 'last 7 days', ms: 7 * 86_400_000 }],
+  ['30d', { label: 'last 30 days', ms: 30 * 86_400_000 }],
+]);
+const DEFAULT_PERIOD = '24h';
 
 export interface ChosenPeriod { key: string; label: string; since: number; until: number }
 
@@ -23,8 +25,9 @@ export function choosePeriod(query: { period?: unknown; from?: unknown; to?: unk
   if (sane(from) && sane(until) && from < until) {
     return { key: 'custom', label: `${new Date(from).toISOString().slice(0, 16)} – ${new Date(until).toISOString().slice(0, 16)} UTC`, since: from, until };
   }
-  const key = typeof query.period === 'string' && PERIODS[query.period] ? query.period : '24h';
-  return { key, label: PERIODS[key]!.label, since: now - PERIODS[key]!.ms, until: now };
+  const key = typeof query.period === 'string' && PERIODS.has(query.period) ? query.period : DEFAULT_PERIOD;
+  const { label, ms } = PERIODS.get(key)!;
+  return { key, label, since: now - ms, until: now };
 }
 
 const WIDTHS_MIN = [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080];
