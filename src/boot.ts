@@ -3,6 +3,7 @@
 import { createTokenSigner } from './users/token.js';
 import type { Config } from './config.js';
 import { openDatabase } from './platform/db.js';
+import { closeRenderer, configureRenderer } from './platform/markdown.js';
 import { closeLogFiles } from './platform/log-files.js';
 import type { Logger } from './platform/logger.js';
 import { migrateToLatest } from './platform/migrate.js';
@@ -35,10 +36,11 @@ export async function openServices(config: Readonly<Config>, logger: Logger): Pr
     }
   }
   const secret = loadOrCreateSecret(config.QUIRE_SECRET, config.DATA_DIR);
+  configureRenderer({ timeoutMs: config.RENDER_TIMEOUT_MS });
   return { config, database, logger, redis, secret, tokens: createTokenSigner(secret, config.TOKEN_TTL) };
 }
 
 /** Closes everything openServices opened, and flushes this process's log files (waiting for a rotation in progress). */
 export async function closeServices(deps: AppDeps): Promise<void> {
-  await Promise.allSettled([deps.database.close(), deps.redis?.quit(), closeLogFiles(deps.config.LOG_DIR)]);
+  await Promise.allSettled([deps.database.close(), deps.redis?.quit(), closeLogFiles(deps.config.LOG_DIR), closeRenderer()]);
 }

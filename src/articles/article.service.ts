@@ -85,7 +85,7 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
 
 export async function createArticle(db: Db, author: User, input: CreateArticleInput): Promise<Article> {
   const now = Date.now();
-  const bodyHtml = renderMarkdown(input.body);
+  const bodyHtml = await renderMarkdown(input.body);
   const slug = await withFreeSlug(db, input.title, (candidate) => inTransaction(db, async (trx) => {
     const id = await repo.insertArticle(trx, {
       slug: candidate, title: input.title, description: input.description, body: input.body,
@@ -120,10 +120,11 @@ export async function getOwnArticle(db: Db, user: User, slug: string): Promise<A
 export async function updateArticle(db: Db, user: User, slug: string, input: UpdateArticleInput): Promise<Article> {
   const article = await ownedArticle(db, user, slug);
   const titleChanged = input.title !== undefined && input.title !== article.title;
+  const bodyHtml = input.body !== undefined ? await renderMarkdown(input.body) : undefined;
   const changes = {
     ...(input.title !== undefined && { title: input.title }),
     ...(input.description !== undefined && { description: input.description }),
-    ...(input.body !== undefined && { body: input.body, body_html: renderMarkdown(input.body) }),
+    ...(input.body !== undefined && { body: input.body, body_html: bodyHtml }),
     // Written with the article_tags rows below, in the same transaction.
     ...(input.tagList !== undefined && { tag_list: repo.tagListText(input.tagList) }),
     updated_at: Date.now(),

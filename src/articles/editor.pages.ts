@@ -17,6 +17,8 @@ interface EditorForm { title: string; description: string; body: string; tags: s
 /** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
 const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
+const previewInput = createArticleInput.pick({ body: true });
+
 
 function readForm(ctx: AppContext): EditorForm {
   const f = formBody(ctx);
@@ -43,13 +45,21 @@ export function editorPages(deps: AppDeps, view: Renderer) {
     renderEditor(ctx, view, { slug: article.slug, form: { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') } });
   });
 
+  // The preview renders what saving would, within the same limits (length, structure, time), storing nothing.
+  async function preview(ctx: AppContext, form: EditorForm, slug?: string) {
+    try {
+      const { body } = parseInput(previewInput, { body: form.body }, 'article');
+      renderEditor(ctx, view, { form, slug, preview: await renderMarkdown(body) });
+    } catch (err) {
+      renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
+    }
+  }
+
   async function save(ctx: AppContext, slug?: string) {
     const user = userOrLogin(ctx);
     if (!user) return;
     const form = readForm(ctx);
-    if (formBody(ctx).action === 'preview') {
-      return renderEditor(ctx, view, { form, slug, preview: renderMarkdown(form.body) });
-    }
+    if (formBody(ctx).action === 'preview') return preview(ctx, form, slug);
     const raw = { title: form.title, description: form.description, body: form.body, tagList: splitTags(form.tags) };
     try {
       const article = slug

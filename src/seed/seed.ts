@@ -2,7 +2,9 @@
 // markdown rendered by the real renderer, 3–5 tags each, favourites and comments. Batched inserts,
 // one transaction per batch, explicit ids (the seed expects an empty site; see resetSite).
 import type { Db } from '../platform/db.js';
-import { renderMarkdown } from '../platform/markdown.js';
+// In-process, not through the render thread: the seeder's bodies are our own text (content.ts),
+// and thousands of thread round-trips would slow a seed for no safety gained.
+import { renderSafeHtml } from '../platform/markdown-render.js';
 import { slugify } from '../articles/slug.js';
 import { recountArticles, recountTags, refreshTagLists } from '../articles/article.repo.js';
 import { hashPassword } from '../users/password.js';
@@ -89,7 +91,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
       const at = NEWEST - Math.floor(((opts.articles - id) / opts.articles) * SPAN) - rnd.int(0, 3_600_000);
       createdAt[id] = at;
       return {
-        id, slug: `${slugify(title)}-${id.toString(36)}`, title, description, body, body_html: renderMarkdown(body),
+        id, slug: `${slugify(title)}-${id.toString(36)}`, title, description, body, body_html: renderSafeHtml(body),
         author_id: rnd.pickSkewed(users).id, created_at: at, updated_at: at,
       };
     });
