@@ -1,34 +1,24 @@
-// Render-once caching of anonymous GET responses, with exact invalidation: every request that may
-// change what readers see (a write method carrying a token or a session cookie — nothing else can
-// change content) bumps the shared write generation before it runs and, unless it was refused with a
-// 4xx, after it; an entry is served only while the generation it was rendered at is still current.
-// A write acknowledged by one worker is therefore seen by the next request to any worker.
+// Render-once caching of anonymous GET responses, with exact invalidation: every write that passed
+// authentication (a valid token; a signed-in session and its CSRF check) — nothing else can change
+// content — bumps the shared write generation as soon as it is authenticated, before it runs, and,
+// unless it was refused with a 4xx, after it; an entry is served only while the generation it was
+// rendered at is still current. A write acknowledged by one worker is therefore seen by the next
+// request to any worker, and a stranger's junk write, refused by auth or CSRF, flushes nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliCompress, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { prefersBrotli, rememberBrotli, rememberGzip, worthGzipping } from './compress.js';
 import { bytesOf } from './body-bytes.js';
 import type { Next } from 'koa';
-import { entityTag, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
+import { entityTag, ownedBytes, ResponseLru, type CachedResponse, type GenerationStore } from '../platform/cache.js';
+import { unavailable } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { AppContext } from '../platform/state.js';
+import { cacheKey, cachedRoute, canonicalQuery, type CachedRoute } from './cache-key.js';
 
-/**
- * Anonymous GETs that are the same for every reader. Other routes opt in with ctx.state.cacheable = true;
- * a route opts out with ctx.state.cacheable = false. A response that sets a cookie is never stored.
- */
-const cacheablePaths: RegExp[] = [
-  /^\/$/,
-  /^\/tag\/[^/]+$/,
-  /^\/article\/[^/]+$/,
-  /^\/@[^/]+(\/favorites)?$/,
-  /^\/(feed|sitemap)\.xml$/,
-  /^\/api\/articles$/,
-  /^\/api\/articles\/(?!feed$)[^/]+$/,
-  /^\/api\/articles\/[^/]+\/comments$/,
-  /^\/api\/tags$/,
-  /^\/api\/profiles\/[^/]+$/,
-];
+// Which routes are kept, and what their keys hold: middleware/cache-key.ts. A route the table marks
+// opt-in is kept once it says so with ctx.state.cacheable = true, and only responses that say so;
+// any route opts out with ctx.state.cacheable = false. A response that sets a cookie is never stored.
 
 // Per-request or per-connection headers, never replayed from the cache.
 const notReplayed = new Set(['content-length', 'etag', 'date', 'x-request-id', 'x-response-time', 'server-timing', 'x-cache', 'connection', 'keep-alive', 'transfer-encoding']);
@@ -37,7 +27,10 @@ const notResent = new Set([...notReplayed, 'content-type', 'content-encoding', '
 
 export interface ResponseCacheOptions {
   generation: GenerationStore;
+  /** Every byte the entries hold, keys, headers and copies included (CACHE_MAX_MB). */
   maxBytes: number;
+  /** CACHE_MAX_ENTRIES. */
+  maxEntries: number;
   logger: Logger;
   /** Keep a gzipped copy of each compressible entry (COMPRESS on), as koa-compress would send it. */
   compress: boolean;
@@ -51,17 +44,12 @@ export interface ResponseCache {
   brotliLater(key: string, entry: CachedResponse): void;
 }
 
-/**
- * What a cached response varies by: scheme and host (feeds and the sitemap build absolute links from
- * them, through a trusted proxy's X-Forwarded-*, so a forged Host can only ever fill its own entry),
- * the URL, and the Accept and Origin headers. `trusted` says whether X-Forwarded-* may be read: inside
- * Koa, forwarded-headers has already dropped them from anyone but a trusted proxy.
- */
-export function cacheKey(req: IncomingMessage, trusted: boolean): string {
-  const h = req.headers;
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  const forwarded = trusted ? `${h['x-forwarded-proto'] ?? ''}\n${h['x-forwarded-host'] ?? ''}` : '\n';
-  return `${scheme}\n${forwarded}\n${h.host ?? ''}\n${req.url}\n${h.accept ?? ''}\n${h.origin ?? ''}`;
+/** What fast-hits.ts read of the generation for a request it then passed to Koa: the middleware does not read it again. */
+const earlyReads = new WeakMap<IncomingMessage, { generation: string } | { error: unknown }>();
+
+/** Records the generation (or the failure to read it) fast-hits.ts saw for req, after req arrived. */
+export function rememberGenerationRead(req: IncomingMessage, read: { generation: string } | { error: unknown }): void {
+  earlyReads.set(req, read);
 }
 
 /** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
@@ -77,8 +65,9 @@ function isWrite(method: string): boolean {
  * below the cache layer; undefined when not storable. */
 function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>, compress: boolean): CachedResponse | undefined {
   if (ctx.status !== 200 || ctx.response.get('Set-Cookie')) return undefined;
-  const bytes = bytesOf(ctx.body);
-  if (!bytes) return undefined; // streams, files, empty bodies
+  const rendered = bytesOf(ctx.body);
+  if (!rendered) return undefined; // streams, files, empty bodies
+  const bytes = ownedBytes(rendered);
   const type = ctx.response.get('Content-Type') || 'application/octet-stream';
   ctx.body = bytes;
   ctx.type = type;
@@ -89,13 +78,13 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
     // Headers the outer layers set (security headers, request id) are set again on a hit anyway.
     if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
-  const gzip = compress && worthGzipping(type, bytes.length) ? gzipSync(bytes) : undefined;
+  const gzip = compress && worthGzipping(type, bytes.length) ? ownedBytes(gzipSync(bytes)) : undefined;
   if (gzip) rememberGzip(bytes, gzip); // the miss is sent with this copy too, not gzipped twice
   return { generation, type, headers, body: bytes, gzip, etag };
 }
 
 /** Once a response built from entry has gone out whole, with 200, keeps the headers it went out with, for fast-hits.ts. */
-function rememberSent(entry: CachedResponse, res: ServerResponse): void {
+function rememberSent(lru: ResponseLru, key: string, entry: CachedResponse, res: ServerResponse): void {
   if (entry.sent) return;
   res.once('finish', () => {
     if (entry.sent || res.statusCode !== 200) return;
@@ -104,11 +93,11 @@ function rememberSent(entry: CachedResponse, res: ServerResponse): void {
       if (notResent.has(name) || value === undefined) continue;
       for (const one of Array.isArray(value) ? value : [value]) sent.push(name, String(one));
     }
-    entry.sent = sent;
+    lru.addSent(key, entry, sent);
   });
 }
 
-function replay(ctx: AppContext, key: string, entry: CachedResponse, brotliLater: ResponseCache['brotliLater']): void {
+function replay(ctx: AppContext, lru: ResponseLru, key: string, entry: CachedResponse, brotliLater: ResponseCache['brotliLater']): void {
   // As a hit answered ahead of Koa: ask for a brotli copy, which the compression layer sends once made.
   if (prefersBrotli(ctx.req)) brotliLater(key, entry);
   ctx.status = 200;
@@ -117,7 +106,7 @@ function replay(ctx: AppContext, key: string, entry: CachedResponse, brotliLater
   ctx.type = entry.type;
   ctx.etag = entry.etag;
   ctx.set('X-Cache', 'HIT');
-  rememberSent(entry, ctx.res);
+  rememberSent(lru, key, entry, ctx.res);
 }
 
 /**
@@ -153,84 +142,125 @@ function brotliCopies(lru: ResponseLru, logger: Logger): ResponseCache['brotliLa
       const now = performance.now();
       restUntil = now + (now - started) * BROTLI_REST_FACTOR;
       if (err) logger.warn({ err }, 'brotli copy of a cache entry failed; its hits stay gzipped');
-      else if (br.length < gzip.length && lru.addBrotli(key, entry, br)) rememberBrotli(entry.body, br);
+      else if (br.length < gzip.length) {
+        const owned = ownedBytes(br);
+        if (lru.addBrotli(key, entry, owned)) rememberBrotli(entry.body, owned);
+      }
     });
   };
 }
 
 export function responseCache(opts: ResponseCacheOptions): ResponseCache {
-  const lru = new ResponseLru(opts.maxBytes);
+  const lru = new ResponseLru({ maxBytes: opts.maxBytes, maxEntries: opts.maxEntries });
   const brotliLater = brotliCopies(lru, opts.logger);
   return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, brotliLater, opts), brotliLater };
 }
 
+/** Renders coalesced at once, at most: past it (a stalled database holding many unique misses), misses render alone. */
+const MAX_RENDERING = 1000;
+
+/** The generation current for this request: as fast-hits.ts read it, else read now; undefined when it cannot be read. */
+async function currentGeneration(ctx: AppContext, generation: GenerationStore, logger: Logger): Promise<string | undefined> {
+  const early = earlyReads.get(ctx.req);
+  try {
+    if (early && 'error' in early) throw early.error;
+    return early ? early.generation : await generation.read();
+  } catch (err) {
+    logger.warn({ err, requestId: ctx.state.requestId }, 'cache generation unreadable; serving uncached');
+    return undefined;
+  }
+}
+
+/** Renders the response from the query its key was built from (middleware/cache-key.ts), then gives the request its own URL back. */
+async function renderCanonical(ctx: AppContext, route: CachedRoute, next: Next): Promise<void> {
+  const { url } = ctx;
+  const canonical = canonicalQuery(route, ctx.querystring);
+  if (canonical === ctx.querystring) return next();
+  ctx.querystring = canonical;
+  try {
+    await next();
+  } finally {
+    ctx.url = url;
+  }
+}
+
 function cacheMiddleware(lru: ResponseLru, brotliLater: ResponseCache['brotliLater'], opts: ResponseCacheOptions) {
   const { generation, logger } = opts;
-  // Addresses whose route opted in with ctx.state.cacheable: looked up from their second request on.
-  const optedIn = new Set<string>();
+  // Opt-in routes (a row of the table in cache-key.ts each) that have opted in: looked up from their next request on.
+  const optedIn = new Set<CachedRoute>();
   // Renders in progress, by key and generation: a burst of misses renders once, the rest wait for it.
   const rendering = new Map<string, Promise<CachedResponse | undefined>>();
 
   return async function responseCache(ctx: AppContext, next: Next) {
     if (isWrite(ctx.method)) {
-      // Anonymous writes (sign-up, sign-in, junk) change no cached content: they must not flush every worker's cache.
-      if (!hasCredentials(ctx.req)) return next();
-      // Before: if the generation cannot be bumped (Redis down), refuse the write (503) rather than risk stale reads.
-      await generation.bump();
+      let bumped = false;
+      // Called by the auth layers once the writer is known (middleware/auth.ts, middleware/csrf.ts): a
+      // write refused before that changes nothing, and must not flush every worker's cache.
+      ctx.state.authenticatedWrite = async () => {
+        if (bumped) return;
+        // Before: if the generation cannot be bumped, refuse the write (503) rather than risk stale reads.
+        await generation.bump().catch((err: unknown) => {
+          logger.error({ err, requestId: ctx.state.requestId }, 'cache generation bump failed before a write; refused');
+          throw unavailable();
+        });
+        bumped = true;
+      };
       let refused = false;
       try {
         await next();
         refused = ctx.status >= 400 && ctx.status < 500;
       } finally {
         // After: entries rendered while the write was in flight may hold the old data. A 4xx changed nothing.
-        if (!refused) await generation.bump().catch((err: unknown) => logger.error({ err, requestId: ctx.state.requestId }, 'cache generation bump failed after a write'));
+        if (bumped && !refused) await generation.bump().catch((err: unknown) => logger.error({ err, requestId: ctx.state.requestId }, 'cache generation bump failed after a write'));
       }
       return;
     }
     if (ctx.method === 'OPTIONS' || hasCredentials(ctx.req)) return next();
 
-    const key = cacheKey(ctx.req, true);
-    if (!cacheablePaths.some((p) => p.test(ctx.path)) && !optedIn.has(key)) {
+    const route = cachedRoute(ctx.path);
+    if (!route) return next();
+    if (!route.always && !optedIn.has(route)) {
       await next();
-      if (ctx.state.cacheable === true && optedIn.size < 10_000) optedIn.add(key);
+      if (ctx.state.cacheable === true) optedIn.add(route);
       return;
     }
+    const key = cacheKey(ctx.req, true);
 
-    let current: string;
-    try {
-      current = await generation.read();
-    } catch (err) {
+    const current = await currentGeneration(ctx, generation, logger);
+    if (current === undefined) {
       // Cannot tell what is fresh: serve uncached, and forget what we had.
-      logger.warn({ err, requestId: ctx.state.requestId }, 'cache generation unreadable; serving uncached');
       lru.clear();
       return next();
     }
     const hit = lru.get(key);
-    if (hit?.generation === current) return replay(ctx, key, hit, brotliLater);
+    if (hit?.generation === current) return replay(ctx, lru, key, hit, brotliLater);
     const renderKey = `${current}\n${key}`;
     const inProgress = rendering.get(renderKey);
     if (inProgress) {
       // Rendered at the generation this request read, so no write acknowledged before it arrived is missing.
       const shared = await inProgress;
-      if (shared) return replay(ctx, key, shared, brotliLater);
-      return next();
+      if (shared) return replay(ctx, lru, key, shared, brotliLater);
+      return renderCanonical(ctx, route, next);
     }
 
-    let settle!: (entry: CachedResponse | undefined) => void;
-    rendering.set(renderKey, new Promise((resolve) => { settle = resolve; }));
+    let settle: ((entry: CachedResponse | undefined) => void) | undefined;
+    if (rendering.size < MAX_RENDERING) rendering.set(renderKey, new Promise((resolve) => { settle = resolve; }));
     let entry: CachedResponse | undefined;
     try {
       const outer = { ...ctx.response.headers };
-      await next();
-      if (ctx.state.cacheable !== false) entry = capture(ctx, current, outer, opts.compress);
+      await renderCanonical(ctx, route, next);
+      const storable = route.always ? ctx.state.cacheable !== false : ctx.state.cacheable === true;
+      if (storable) entry = capture(ctx, current, outer, opts.compress);
     } finally {
-      rendering.delete(renderKey);
-      settle(entry);
+      if (settle) {
+        rendering.delete(renderKey);
+        settle(entry);
+      }
     }
     if (entry) {
       lru.set(key, entry);
       ctx.set('X-Cache', 'MISS');
-      rememberSent(entry, ctx.res);
+      rememberSent(lru, key, entry, ctx.res);
     }
   };
 }

@@ -27,7 +27,10 @@ const SYNC_MAX_BYTES = 256 * 1024;
 const LEVEL = 3;
 const emptyStatuses = new Set([204, 205, 206, 304]);
 
-/** Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. */
+/**
+ * Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. Weak keys, and
+ * a copy never refers to its body, so a body the cache has let go takes its copy with it.
+ */
 const gzipped = new WeakMap<Buffer, Buffer>();
 
 /** Records gzip as the gzipped form of body: sending body gzipped then costs nothing more. */
@@ -53,8 +56,12 @@ interface Codings {
 }
 
 const NONE: Codings = { gzip: false, br: false };
-/** Answers by header: negotiating cost ~3% of a cache hit. Browsers send a handful of distinct headers; past 256, the memory starts again. */
+/**
+ * Answers by header: negotiating cost ~3% of a cache hit. Browsers send a handful of distinct headers; past 256, the memory
+ * starts again, and a header longer than any browser's is negotiated each time, so this holds a few KB at most.
+ */
 const codingsByHeader = new Map<string, Codings>();
+const MAX_REMEMBERED_HEADER = 128;
 
 function codingsOf(req: IncomingMessage): Codings {
   const header = req.headers['accept-encoding'];
@@ -66,8 +73,10 @@ function codingsOf(req: IncomingMessage): Codings {
       gzip: negotiator.encoding(['gzip', 'identity']) === 'gzip',
       br: negotiator.encoding(['br', 'gzip', 'identity'], { preferred: ['br', 'gzip', 'identity'] }) === 'br',
     };
-    if (codingsByHeader.size >= 256) codingsByHeader.clear();
-    codingsByHeader.set(header, codings);
+    if (header.length <= MAX_REMEMBERED_HEADER) {
+      if (codingsByHeader.size >= 256) codingsByHeader.clear();
+      codingsByHeader.set(header, codings);
+    }
   }
   return codings;
 }

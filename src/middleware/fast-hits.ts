@@ -7,7 +7,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import fresh from 'fresh';
 import { logWhenClosed, type AccessLogSink } from './access-log.js';
-import { cacheKey, hasCredentials, type ResponseCache } from './cache.js';
+import { hasCredentials, rememberGenerationRead, type ResponseCache } from './cache.js';
+import { cacheKey } from './cache-key.js';
 import { prefersBrotli, prefersGzip } from './compress.js';
 import { clientIp } from './forwarded.js';
 import { chooseRequestId } from './request-id.js';
@@ -70,9 +71,18 @@ export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): Req
       if (current === entry.generation) return send(req, res, key, ready, opts, isTrusted);
       return koa(req, res);
     }
+    // What was read is passed on with a miss: read after the request arrived, it is fresh enough for
+    // the cache middleware too, which would otherwise wait for the same store a second time.
     generation.read().then(
-      (current) => (current === entry.generation ? send(req, res, key, ready, opts, isTrusted) : koa(req, res)),
-      () => koa(req, res),
+      (current) => {
+        if (current === entry.generation) return send(req, res, key, ready, opts, isTrusted);
+        rememberGenerationRead(req, { generation: current });
+        koa(req, res);
+      },
+      (error: unknown) => {
+        rememberGenerationRead(req, { error });
+        koa(req, res);
+      },
     );
   };
 }

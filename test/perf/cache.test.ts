@@ -67,43 +67,51 @@ test('when CACHE=off, then nothing is cached but ETags still answer 304', async 
   }
 });
 
+// These two count the fixed per-entry overhead as 0, so entries of a few hundred bytes show the rules;
+// what an entry costs beyond its bytes has tests of its own (src/platform/cache.test.ts).
+const plain = (n: number): CachedResponse => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
+/** What an entry of n body bytes costs under key (its key, type, ETag and body), as the LRU counts it. */
+const cost = (key: string, n = 1000) => new ResponseLru({ maxBytes: Infinity, entryOverhead: 0 }).bytesOf(key, plain(n));
+
 test('when the LRU goes over its byte cap, then the least recently used entries leave first', () => {
-  const lru = new ResponseLru(1000);
-  const entry = (n: number) => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
-  lru.set('a', entry(100));
-  lru.set('b', entry(100));
-  for (let i = 0; i < 9; i++) { lru.get('a'); lru.set(`c${i}`, entry(100)); }
-  assert.ok(lru.totalBytes <= 1000);
+  const lru = new ResponseLru({ maxBytes: 10_000, entryOverhead: 0 });
+  const entry = plain;
+  lru.set('a', entry(1000));
+  lru.set('b', entry(1000));
+  for (let i = 0; i < 9; i++) { lru.get('a'); lru.set(`c${i}`, entry(1000)); }
+  assert.ok(lru.totalBytes <= 10_000);
   assert.ok(lru.get('a'), 'recently used entry kept');
   assert.equal(lru.get('b'), undefined, 'least recently used entry evicted');
-  lru.set('huge', entry(500));
+  lru.set('huge', entry(5000));
   assert.equal(lru.get('huge'), undefined, 'an entry over an eighth of the cap is not stored');
 });
 
 test('when a brotli copy arrives, then only the entry still held gets it, and it counts against the cap', () => {
-  const lru = new ResponseLru(2000);
-  const entry = (n: number): CachedResponse => ({ generation: '1', type: 'text/plain', headers: {}, body: Buffer.alloc(n), etag: entityTag(Buffer.alloc(n)) });
-  const old = entry(100);
+  const others = Array.from({ length: 18 }, (_, i) => `other${i}`);
+  const full = cost('page') + 500 + others.reduce((sum, key) => sum + cost(key), 0);
+  const lru = new ResponseLru({ maxBytes: full + 50, entryOverhead: 0 });
+  const entry = plain;
+  const old = entry(1000);
   lru.set('page', old);
-  const rendered = entry(100);
+  const rendered = entry(1000);
   lru.set('page', rendered); // a newer render replaced it while its copy was being made
-  assert.equal(lru.addBrotli('page', old, Buffer.alloc(50)), false);
+  assert.equal(lru.addBrotli('page', old, Buffer.alloc(500)), false);
   assert.equal(old.br, undefined);
-  assert.equal(lru.addBrotli('gone', entry(100), Buffer.alloc(50)), false);
-  assert.equal(lru.totalBytes, 100);
-  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), true);
-  assert.equal(lru.totalBytes, 150);
-  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(50)), false, 'one copy per entry');
-  for (let i = 0; i < 18; i++) lru.set(`other${i}`, entry(100));
-  assert.equal(lru.totalBytes, 1950);
-  assert.equal(lru.addBrotli('other16', lru.get('other16')!, Buffer.alloc(200)), false, 'an entry may not grow past an eighth of the cap');
-  assert.equal(lru.addBrotli('other17', lru.get('other17')!, Buffer.alloc(100)), true);
+  assert.equal(lru.addBrotli('gone', entry(1000), Buffer.alloc(500)), false);
+  assert.equal(lru.totalBytes, cost('page'));
+  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(500)), true);
+  assert.equal(lru.totalBytes, cost('page') + 500);
+  assert.equal(lru.addBrotli('page', rendered, Buffer.alloc(500)), false, 'one copy per entry');
+  for (const key of others) lru.set(key, entry(1000));
+  assert.equal(lru.totalBytes, full);
+  assert.equal(lru.addBrotli('other16', lru.get('other16')!, Buffer.alloc(2000)), false, 'an entry may not grow past an eighth of the cap');
+  assert.equal(lru.addBrotli('other17', lru.get('other17')!, Buffer.alloc(1000)), true);
   assert.equal(lru.get('page'), undefined, 'the oldest entry made room');
-  assert.equal(lru.totalBytes, 1900);
-  lru.set('other17', entry(100)); // a new render replaces the entry and its copy
-  assert.equal(lru.totalBytes, 1800);
+  assert.equal(lru.totalBytes, full - cost('page') - 500 + 1000);
+  lru.set('other17', entry(1000)); // a new render replaces the entry and its copy
+  assert.equal(lru.totalBytes, full - cost('page') - 500);
   lru.delete('other16');
-  assert.equal(lru.totalBytes, 1700);
+  assert.equal(lru.totalBytes, full - cost('page') - 500 - cost('other16'));
 });
 
 test('when SERVER_TIMING sends every hit through Koa, then a browser still gets brotli once the copy is made', async () => {
