@@ -16,6 +16,8 @@ export function tokenAuth(deps: Pick<AppDeps, 'database' | 'tokens'>) {
       if (!user) throw unauthorized('token', 'is invalid');
       ctx.state.user = user;
       ctx.state.token = match[1]!;
+      // A write may change what readers see only from here on: the response cache is invalidated now.
+      await ctx.state.authenticatedWrite?.();
     }
     await next();
   };

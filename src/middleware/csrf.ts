@@ -25,6 +25,9 @@ export function csrfProtection() {
     if (!expected || !sent || !sameToken(sent, expected)) {
       throw new AppError('forbidden', { csrf: ['token is missing or does not match'] });
     }
+    // A signed-in user's checked write may change what readers see: the response cache is invalidated
+    // now. A signed-out visitor's (signing up or in) changes nothing any cached page shows.
+    if (ctx.state.user) await ctx.state.authenticatedWrite?.();
     await next();
   };
 }

@@ -26,6 +26,12 @@ export interface RequestState {
   token?: string;
   /** A signed-out visitor's CSRF token, once a form on this page has asked for it (middleware/session.ts). */
   csrfToken?: string;
+  /**
+   * Set by the response cache on every write; the auth layers call it once the writer is known (a
+   * valid token; a signed-in session whose CSRF check passed), and only then is the cache invalidated.
+   * Rejects with a 503 when the invalidation cannot be made.
+   */
+  authenticatedWrite?: () => Promise<void>;
   [key: string]: unknown;
 }
 
