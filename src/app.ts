@@ -33,7 +33,7 @@ import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from '.
 function createCache(deps: AppDeps): ResponseCache | undefined {
   const { config, logger } = deps;
   if (!config.CACHE) return undefined;
-  return responseCache({ generation: generationStore(deps), maxBytes: config.CACHE_MAX_MB * 1024 * 1024, logger, compress: config.COMPRESS });
+  return responseCache({ generation: generationStore(deps), maxBytes: config.CACHE_MAX_MB * 1024 * 1024, maxEntries: config.CACHE_MAX_ENTRIES, logger, compress: config.COMPRESS });
 }
 
 /** The server's request listener. With SERVER_TIMING on every request goes through the onion, so its timings cover every layer. */
