@@ -37,7 +37,7 @@ function send(req: IncomingMessage, res: ServerResponse, key: string, entry: Cac
   const id = chooseRequestId(trusted ? (req.headers['x-request-id'] as string | undefined) : undefined);
   const headers = entry.sent.concat('x-request-id', id, 'etag', entry.etag, 'x-cache', 'HIT');
   if (fresh(req.headers, { etag: entry.etag })) {
-    if (log) logWhenClosed(log, req, res, clientIp(req, trusted));
+    if (log) logWhenClosed(log, req, res, clientIp(req, opts.trusted));
     res.writeHead(304, headers);
     res.end();
     return;
@@ -45,7 +45,7 @@ function send(req: IncomingMessage, res: ServerResponse, key: string, entry: Cac
   const [body, encoding] = representation(req, key, entry, opts.cache);
   headers.push('content-type', entry.type, 'content-length', String(body.length));
   if (encoding) headers.push('content-encoding', encoding);
-  if (log) logWhenClosed(log, req, res, clientIp(req, trusted), body.length);
+  if (log) logWhenClosed(log, req, res, clientIp(req, opts.trusted), body.length);
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();
   else res.end(body);

@@ -1,6 +1,6 @@
 // Believe X-Forwarded-* (and X-Request-Id) only from configured proxies (addresses or CIDR ranges); from anyone
 // else the headers are dropped, so ctx.ip is the real peer and cannot be spoofed.
-import { BlockList, isIPv6 } from 'node:net';
+import { BlockList, isIP, isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Next } from 'koa';
 import type { AppContext } from '../platform/state.js';
@@ -29,11 +29,26 @@ export function proxyCheck(entries: string[]): (address: string | undefined) => 
   return (address) => isTrusted(list, address);
 }
 
-/** The client, as Koa's ctx.ip reports it: the first X-Forwarded-For entry from a trusted proxy, else the peer. */
-export function clientIp(req: IncomingMessage, trusted: boolean): string {
-  const header = trusted ? req.headers['x-forwarded-for'] : undefined;
-  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
-  return forwarded || req.socket.remoteAddress || '';
+/**
+ * The client behind trusted proxies: X-Forwarded-For read from the right, past every hop that is a
+ * trusted proxy, to the first that is not. Each proxy appends the address it was connected from, so
+ * only that end of the list is vouched for; the leftmost entries are whatever the client sent. Every
+ * hop trusted: the farthest one; an entry that is no address: the last hop known before it. A peer
+ * that is not a trusted proxy is the client, whatever it sent.
+ */
+export function clientIp(req: IncomingMessage, isProxy: (address: string | undefined) => boolean): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!isProxy(peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
+  let client = peer;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!.trim();
+    if (isIP(hop) === 0) break;
+    client = hop;
+    if (!isProxy(hop)) break;
+  }
+  return client;
 }
 
 export function forwardedHeaders(entries: string[]) {
@@ -41,6 +56,10 @@ export function forwardedHeaders(entries: string[]) {
   return async function forwardedHeaders(ctx: AppContext, next: Next) {
     if (!trusted(ctx.req.socket.remoteAddress)) {
       for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'x-request-id']) delete ctx.req.headers[name];
+    } else {
+      // Koa's own ctx.ip is the leftmost entry, the one the client chose; every reader of ctx.ip
+      // (the access log, the rate limits) gets the rule above instead.
+      ctx.request.ip = clientIp(ctx.req, trusted);
     }
     await next();
   };
