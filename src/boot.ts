@@ -16,10 +16,12 @@ export class BootError extends Error {
 }
 
 export async function openServices(config: Readonly<Config>, logger: Logger): Promise<AppDeps> {
-  const database = openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  const database = openDatabase(config.DATABASE_URL, {
+    poolSize: config.DATABASE_POOL_SIZE, timeoutMs: config.DATABASE_TIMEOUT_MS, queueLimit: config.DATABASE_QUEUE_LIMIT,
+  });
   try {
     await database.ping();
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database.untimed);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   } catch (err) {
     await database.close().catch(() => undefined);
@@ -29,7 +31,7 @@ export async function openServices(config: Readonly<Config>, logger: Logger): Pr
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
     try {
-      redis = await openRedis(config.REDIS_URL);
+      redis = await openRedis(config.REDIS_URL, { timeoutMs: config.REDIS_TIMEOUT_MS });
     } catch (err) {
       await database.close().catch(() => undefined);
       throw new BootError(`cannot reach Redis at ${new URL(config.REDIS_URL).host}: ${err instanceof Error ? err.message : String(err)}`);

@@ -11,6 +11,7 @@ import {
   type InsertQueryBuilder, type LimitNode, type QueryCompiler, type SqliteDatabase, type SqliteStatement,
 } from 'kysely';
 import type { Database } from './db.types.js';
+import { timedPool } from './mysql-pool.js';
 import { recordQuery } from './request-timing.js'; // query time for Server-Timing; a no-op outside a timed request
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -23,13 +24,30 @@ export interface DatabaseHandle {
   label: string;
   /** SQLite only: the database file's path (undefined in memory). Every worker on the machine opens the same one. */
   sqliteFile?: string;
+  /**
+   * The same database with no time limit on a query (MySQL), for migrations: a long ALTER must
+   * finish, not be cut off with its connection. Closed with the handle. On SQLite, db itself.
+   */
+  untimed: Db;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): DatabaseHandle {
+export interface DatabaseOptions {
+  poolSize?: number;
+  /**
+   * MySQL: the most a call may take, waiting for a pooled connection (or connecting) and running
+   * the query together; a connection whose query ran out of time is destroyed. Unset: no limit
+   * (the CLI's one-off tools), though connecting still gives up after 5 s.
+   */
+  timeoutMs?: number;
+  /** MySQL: calls that may wait for a pooled connection at once; one more fails at once. Unset: no limit. */
+  queueLimit?: number;
+}
+
+export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
-  return openMysql(url, opts.poolSize ?? 10);
+  return openMysql(url, opts);
 }
 
 /**
@@ -121,12 +139,13 @@ function openSqlite(file: string): DatabaseHandle {
     dialect: 'sqlite',
     label: `sqlite:${file}`,
     sqliteFile: sqlite.memory ? undefined : path.resolve(file),
+    untimed: db,
     ping: async () => { await sql`select 1`.execute(db); },
     close: () => db.destroy(),
   };
 }
 
-function openMysql(url: string, poolSize: number): DatabaseHandle {
+function openMysql(url: string, opts: DatabaseOptions): DatabaseHandle {
   // Loaded only for MySQL: a SQLite worker boots faster and ~15 MB smaller without mysql2.
   const { createPool } = createRequire(import.meta.url)('mysql2') as { createPool: typeof CreatePool };
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
@@ -136,21 +155,35 @@ function openMysql(url: string, poolSize: number): DatabaseHandle {
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.slice(1)),
-    connectionLimit: poolSize,
+    connectionLimit: opts.poolSize ?? 10,
+    // 0 is mysql2's "no limit"; beyond the limit getConnection fails at once (a 503, see mysql-pool.ts).
+    queueLimit: opts.queueLimit ?? 0,
     charset: 'utf8mb4',
     timezone: 'Z',
-    connectTimeout: 5000,
+    // Covers the server's greeting too: a host that accepts the connection and says nothing is given up on.
+    connectTimeout: opts.timeoutMs ?? 5000,
+    // A peer that vanished without closing (host down, link cut) is found by the kernel's probes
+    // after 10 s idle, instead of Linux's default two hours.
     enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
     supportBigNumbers: true,
   });
-  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }), log: recordQuery });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: opts.timeoutMs ? timedPool(pool, opts.timeoutMs) : pool }), log: recordQuery });
+  // A second Kysely over the same mysql2 pool, without deadlines; closing it leaves the pool to db.
+  const untimed = opts.timeoutMs
+    ? new Kysely<Database>({ dialect: new MysqlDialect({ pool: { getConnection: (cb) => pool.getConnection(cb), end: (cb) => cb(null) } }), log: recordQuery })
+    : db;
   parsed.password = parsed.password ? '***' : '';
   return {
     db,
     dialect: 'mysql',
     label: parsed.toString(),
+    untimed,
     ping: async () => { await sql`select 1`.execute(db); },
-    close: () => db.destroy(),
+    close: async () => {
+      if (untimed !== db) await untimed.destroy();
+      await db.destroy();
+    },
   };
 }
 

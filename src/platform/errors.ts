@@ -48,6 +48,8 @@ const connectionErrorCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
   'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+  // Given up on by Quire's own deadlines (platform/mysql-pool.ts): no connection in time, or too many waiting for one.
+  'DATABASE_TIMEOUT', 'DATABASE_BUSY',
 ]);
 
 /** True when an error means "a dependency is down or busy", not "the code is wrong". */
@@ -56,7 +58,7 @@ export function isDependencyDown(err: unknown): boolean {
   const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
   if (typeof e.code === 'string' && connectionErrorCodes.has(e.code)) return true;
   if (e.fatal === true) return true;
-  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state|enableOfflineQueue|Reached the max retries per request|ECONNREFUSED/.test(e.message);
+  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state|enableOfflineQueue|Reached the max retries per request|ECONNREFUSED|Command timed out|Socket timeout/.test(e.message);
 }
 
 /**
