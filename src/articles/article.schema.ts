@@ -1,20 +1,20 @@
 // Input rules for articles and the article list's query parameters.
 import { z } from 'zod';
-import { requiredText, text } from '../platform/validation.js';
+import { requiredLine, requiredText, text, withoutLineControls } from '../platform/validation.js';
 
-const tagList = z.array(requiredText(64), { error: 'must be a list of tags' })
+const tagList = z.array(requiredLine(64), { error: 'must be a list of tags' })
   .max(20, 'may hold at most 20 tags')
   .transform((tags) => [...new Set(tags)]);
 
 export const createArticleInput = z.object({
-  title: requiredText(255),
+  title: requiredLine(255),
   description: requiredText(1000),
   body: requiredText(200_000),
   tagList: tagList.optional(),
 });
 
 export const updateArticleInput = z.object({
-  title: requiredText(255).optional(),
+  title: requiredLine(255).optional(),
   description: requiredText(1000).optional(),
   body: requiredText(200_000).optional(),
   tagList: tagList.optional(),
@@ -24,7 +24,8 @@ export const updateArticleInput = z.object({
 export const commentInput = z.object({ body: requiredText(16_000) });
 
 export const listQuery = z.object({
-  tag: text().max(64).optional(),
+  // Read as a stored tag is written, so ?tag= finds a tag whose control characters were dropped.
+  tag: text().overwrite(withoutLineControls).max(64).optional(),
   author: text().max(64).optional(),
   favorited: text().max(64).optional(),
   q: text().max(200, 'is too long (maximum is 200 characters)').optional(),

@@ -8,9 +8,28 @@ export const BLANK = "can't be blank";
 export const text = () =>
   z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? BLANK : 'is invalid') });
 
-/** A required string that must not be blank once trimmed, at most max characters. */
+// Control characters nobody means to write, dropped on the way in: XML 1.0 cannot carry them
+// (nor U+FFFE, U+FFFF), so one in a title would break /feed.xml for every reader. A multi-line
+// field keeps tab, LF and CR; a one-line field (a title, a name, a tag) keeps no C0 control.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NOT_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// eslint-disable-next-line no-control-regex -- as above
+const NOT_IN_LINE = /[\u0000-\u001f\ufffe\uffff]/g;
+
+const withoutTextControls = (value: string) => value.replace(NOT_IN_TEXT, '');
+/** A one-line field: a pasted tab or line break becomes a space (so words stay apart), other controls go. */
+export const withoutLineControls = (value: string) => value.replace(/[\t\n\r]/g, ' ').replace(NOT_IN_LINE, '');
+
+/** A multi-line string (a bio): control characters but tab and newlines dropped. */
+export const plainText = () => text().overwrite(withoutTextControls);
+
+/** A required multi-line string (a body): controls dropped, not blank once trimmed, at most max characters. */
 export const requiredText = (max: number) =>
-  text().trim().min(1, BLANK).max(max, `is too long (maximum is ${max} characters)`);
+  plainText().trim().min(1, BLANK).max(max, `is too long (maximum is ${max} characters)`);
+
+/** A required one-line string (a title, a tag): no C0 control (see above), not blank once trimmed, at most max characters. */
+export const requiredLine = (max: number) =>
+  text().overwrite(withoutLineControls).trim().min(1, BLANK).max(max, `is too long (maximum is ${max} characters)`);
 
 /** Parse an object with a zod schema; the first segment of each issue's path names the field. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
