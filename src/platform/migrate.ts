@@ -9,6 +9,7 @@ import * as m004 from './migrations/004_tag_counts.js';
 import * as m005 from './migrations/005_tag_order.js';
 import * as m006 from './migrations/006_article_total.js';
 import * as m007 from './migrations/007_article_tag_list.js';
+import * as m009 from './migrations/009_username_key.js';
 
 // Listed by hand rather than read from disk, so the same list works from src/ and dist/.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005_tag_order': m005,
   '006_article_total': m006,
   '007_article_tag_list': m007,
+  '009_username_key': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,8 +20,18 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+/** By the name exactly as stored: how profiles and filters address a user. */
 export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+/**
+ * The account that already holds this name as uniqueness sees it: the same key, or (for a row
+ * written without a key, by the seeder) the same spelling.
+ */
+export function findUserHoldingName(db: Db, username: string, key: string, exceptId = 0): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '!=', exceptId)
+    .where((eb) => eb.or([eb('username_key', '=', key), eb('username', '=', username)])).executeTakeFirst();
 }
 
 export async function insertUser(db: Db, user: Insertable<UserTable>): Promise<number> {

@@ -1,9 +1,17 @@
 // Input rules for users: what register, login and update accept. Messages follow the contract.
 import { z } from 'zod';
 import { BLANK, plainText, requiredText, text } from '../platform/validation.js';
+import { USERNAME_KEY_MAX, usernameKey } from './username.js';
 
-export const username = requiredText(64)
-  .regex(/^[\p{L}\p{N}_.-]+$/u, 'may contain only letters, digits, "_", "." and "-"');
+// Stored in NFC, the form browsers send in a URL, so /@name finds the name as it was typed. Unlike
+// a title, a name with a control character in it is refused (by the pattern), not quietly changed:
+// it is what the person signs their work with.
+export const username = text().overwrite((v) => v.normalize('NFC')).trim()
+  .min(1, BLANK).max(64, 'is too long (maximum is 64 characters)')
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'may contain only letters, digits, "_", "." and "-"')
+  // "." and ".." are path segments a URL resolves away (/api/profiles/.. is /api/): no such profile could be reached.
+  .refine((v) => !/^\.+$/.test(v), 'may not be only dots')
+  .refine((v) => [...usernameKey(v)].length <= USERNAME_KEY_MAX, 'is too long once its compatibility characters are spelled out');
 export const email = requiredText(255).toLowerCase().pipe(z.email('is invalid'));
 export const password = text().min(1, BLANK).min(8, 'is too short (minimum is 8 characters)')
   .max(1024, 'is too long (maximum is 1024 characters)');

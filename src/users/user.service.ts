@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import * as repo from './user.repo.js';
 import type { UserRow } from './user.table.js';
 import type { LoginInput, RegisterInput, UpdateInput } from './user.schema.js';
+import { usernameKey } from './username.js';
 
 export interface User {
   id: number;
@@ -32,7 +33,8 @@ export function toUser(row: UserRow): User {
 
 async function assertAvailable(db: Db, fields: { username?: string; email?: string }, selfId?: number) {
   if (fields.username !== undefined) {
-    const taken = await repo.findUserByUsername(db, fields.username);
+    // "Alice" is taken by "alice" and by "ａｌｉｃｅ": the same key (users/username.ts).
+    const taken = await repo.findUserHoldingName(db, fields.username, usernameKey(fields.username), selfId);
     if (taken && taken.id !== selfId) throw conflict('username');
   }
   if (fields.email !== undefined) {
@@ -56,6 +58,7 @@ export async function registerUser(db: Db, input: RegisterInput): Promise<User> 
     const id = await repo.insertUser(db, {
       public_id: randomUUID(),
       username: input.username,
+      username_key: usernameKey(input.username),
       email: input.email,
       password_hash: passwordHash,
       bio: null,
@@ -89,10 +92,12 @@ export async function findUserByPublicId(db: Db, publicId: string): Promise<User
 }
 
 export async function updateUser(db: Db, user: User, input: UpdateInput): Promise<User> {
-  await assertAvailable(db, input, user.id);
+  // Keeping one's own name is no rename: a row keyed "<key>~<id>" by migration 009 keeps that key.
+  const rename = input.username !== undefined && input.username !== user.username ? input.username : undefined;
+  await assertAvailable(db, { username: rename, email: input.email }, user.id);
   try {
     await repo.updateUser(db, user.id, {
-      ...(input.username !== undefined && { username: input.username }),
+      ...(rename !== undefined && { username: rename, username_key: usernameKey(rename) }),
       ...(input.email !== undefined && { email: input.email }),
       // A new password also gets a new public id: every token and session issued before it stops working.
       ...(input.password !== undefined && { password_hash: await hashPassword(input.password), public_id: randomUUID() }),
@@ -101,7 +106,7 @@ export async function updateUser(db: Db, user: User, input: UpdateInput): Promis
       updated_at: Date.now(),
     });
   } catch (err) {
-    await explainUniqueViolation(db, err, input, user.id);
+    await explainUniqueViolation(db, err, { username: rename, email: input.email }, user.id);
   }
   return toUser((await repo.findUserById(db, user.id))!);
 }

@@ -6,6 +6,11 @@ export interface UserTable {
   /** The id tokens carry: random, so no internal id ever leaves the server. */
   public_id: string;
   username: string;
+  /**
+   * The name as uniqueness sees it (users/username.ts), under a unique index. Null only on rows
+   * written straight to the table by the seeder or a test; every write through the service sets it.
+   */
+  username_key: string | null;
   email: string;
   password_hash: string;
   bio: string | null;
