@@ -8,7 +8,7 @@ import type { Renderer } from '../platform/render.js';
 import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
 import { parseInput } from '../platform/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';
-import { authenticate, registerUser, updateUser } from './user.service.js';
+import { authenticate, registerUser, updateUserConfirmed } from './user.service.js';
 
 export function userPages(deps: AppDeps, view: Renderer) {
   const { db } = deps.database;
@@ -69,10 +69,10 @@ export function userPages(deps: AppDeps, view: Renderer) {
   router.post('/settings', async (ctx) => {
     const current = userOrLogin(ctx);
     if (!current) return;
-    const { image = '', username = '', bio = '', email = '', password = '' } = formBody(ctx);
+    const { image = '', username = '', bio = '', email = '', password = '', current_password: currentPassword = '' } = formBody(ctx);
     const input = { image, username, bio, email, ...(password !== '' && { password }) };
     try {
-      const user = await updateUser(db, current, parseInput(updateInput, input, 'user'));
+      const user = await updateUserConfirmed(db, current, parseInput(updateInput, input, 'user'), currentPassword);
       // A new password rotates the account's public id (every other session and token ends) and this session's id.
       if (password !== '') await signIn(ctx, user);
       setFlash(ctx, 'success', 'Settings saved.');

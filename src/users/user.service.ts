@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db.js';
 import { isUniqueViolation } from '../platform/db.js';
-import { conflict, unauthorized } from '../platform/errors.js';
+import { conflict, invalid, unauthorized } from '../platform/errors.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as repo from './user.repo.js';
 import type { UserRow } from './user.table.js';
@@ -109,4 +109,19 @@ export async function updateUser(db: Db, user: User, input: UpdateInput): Promis
     await explainUniqueViolation(db, err, { username: rename, email: input.email }, user.id);
   }
   return toUser((await repo.findUserById(db, user.id))!);
+}
+
+/**
+ * The settings page's update: a new email or password needs the current password, so a session
+ * left open on a shared computer (or a stolen cookie) cannot take the account over. Nothing is
+ * changed when it is missing or wrong. The API's PUT /api/user keeps the contract and asks none.
+ */
+export async function updateUserConfirmed(db: Db, user: User, input: UpdateInput, currentPassword: string): Promise<User> {
+  const changesCredentials = input.password !== undefined || (input.email !== undefined && input.email !== user.email);
+  if (changesCredentials) {
+    if (currentPassword === '') throw invalid('current_password', 'is needed to change your email or password');
+    const row = await repo.findUserById(db, user.id);
+    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) throw unauthorized('current_password', 'is wrong');
+  }
+  return updateUser(db, user, input);
 }
