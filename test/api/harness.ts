@@ -4,6 +4,7 @@ import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../src/users/password.js';
+import { usernameKey } from '../../src/users/username.js';
 import { apiClient, type ApiResponse } from '../support/client.js';
 import { startTestServer, type TestDialect, type TestServer } from '../support/server.js';
 
@@ -90,7 +91,7 @@ export async function seedUsers(s: Suite, n: number, prefix = 'seed'): Promise<W
   const now = Date.now();
   const rows = Array.from({ length: n }, () => {
     const username = uniq(prefix);
-    return { public_id: randomUUID(), username, email: `${username}@example.com`, password_hash: '', bio: null, image: null, created_at: now, updated_at: now };
+    return { public_id: randomUUID(), username, username_key: usernameKey(username), email: `${username}@example.com`, password_hash: '', bio: null, image: null, created_at: now, updated_at: now };
   });
   const hash = await seedHash;
   await s.server.deps.database.db.insertInto('users').values(rows.map((r) => ({ ...r, password_hash: hash }))).execute();
