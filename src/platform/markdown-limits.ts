@@ -1,7 +1,6 @@
-// Structural limits on an article body, checked on the main thread before it is rendered: one
-// linear pass that refuses, with a 422 naming the limit, shapes no real article has and that
-// parsers handle worst (deep nesting, delimiter floods). Figures: docs/decisions/19-markdown.md.
-import { invalid } from './errors.js';
+// Structural limits on an article body, checked (in the render thread) before it is rendered: one
+// linear pass that names the limit broken by shapes no real article has and that parsers handle
+// worst (deep nesting, delimiter floods). Figures: docs/decisions/19-markdown.md.
 
 export const markdownLimits = {
   /** Quote and list levels one line opens (its `>` and list markers, plus list indentation). */
@@ -44,14 +43,14 @@ function lineNesting(source: string, start: number): number {
   return markers === 0 ? 0 : markers + Math.floor(indent / 2);
 }
 
-/** Throws a 422 on the body field when source breaks one of markdownLimits. */
-export function checkMarkdownLimits(source: string): void {
+/** What is wrong with source ("is nested too deeply …"), when it breaks one of markdownLimits. */
+export function brokenMarkdownLimit(source: string): string | undefined {
   let run = 0, runChar = -1, brackets = 0, pipes = 0;
   let lineStart = true, lineBlank = true;
   for (let i = 0; i < source.length; i++) {
     if (lineStart) {
       if (lineNesting(source, i) > markdownLimits.nesting) {
-        throw invalid('body', `is nested too deeply (at most ${markdownLimits.nesting} levels of quotes and lists)`);
+        return `is nested too deeply (at most ${markdownLimits.nesting} levels of quotes and lists)`;
       }
       lineStart = false;
     }
@@ -70,15 +69,16 @@ export function checkMarkdownLimits(source: string): void {
       run = c === runChar ? run + 1 : 1;
       runChar = c;
       if (run > markdownLimits.delimiterRun) {
-        throw invalid('body', `has a run of more than ${markdownLimits.delimiterRun} "${String.fromCharCode(c)}" in a row`);
+        return `has a run of more than ${markdownLimits.delimiterRun} "${String.fromCharCode(c)}" in a row`;
       }
     } else run = 0;
     if (c === 91 /* [ */ && ++brackets > markdownLimits.openBrackets) {
-      throw invalid('body', `has more than ${markdownLimits.openBrackets} "[" open at once`);
+      return `has more than ${markdownLimits.openBrackets} "[" open at once`;
     }
     if (c === 93 /* ] */ && brackets > 0) brackets--;
     if (c === 124 /* | */ && ++pipes > markdownLimits.tableCells) {
-      throw invalid('body', `has a table row of more than ${markdownLimits.tableCells} cells`);
+      return `has a table row of more than ${markdownLimits.tableCells} cells`;
     }
   }
+  return undefined;
 }

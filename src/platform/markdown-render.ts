@@ -4,6 +4,7 @@
 // for the seeder's own text; never imported by the web process itself.
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { brokenMarkdownLimit } from './markdown-limits.js';
 
 // Raw HTML passes the parser and is then cut down by the allow-list, as marked's gfm did.
 const markdown = new MarkdownIt('default', { html: true, linkify: true, breaks: false, typographer: false });
@@ -45,10 +46,17 @@ const allowList: sanitizeHtml.IOptions = {
   },
 };
 
-/** The sanitised HTML of a markdown source; no limits checked here (markdown.ts checks them first). */
+/** The sanitised HTML of a markdown source, whatever its shape: for text we wrote ourselves (the seeder). */
 export function renderSafeHtml(source: string): string {
   return sanitizeHtml(markdown.render(source), allowList);
 }
 
-// piscina runs a worker file's default export.
-export default renderSafeHtml;
+/** What the render thread answers: the HTML, or the limit the body breaks (a message for the body field). */
+export type RenderResult = { html: string } | { refused: string };
+
+// The render thread's task (piscina runs a worker file's default export). The limits are checked
+// here too, not on the main thread: a cold scan of 200k characters costs tens of ms there.
+export default function renderForThread(source: string): RenderResult {
+  const refused = brokenMarkdownLimit(source);
+  return refused ? { refused } : { html: renderSafeHtml(source) };
+}

@@ -1,11 +1,11 @@
-// Markdown to safe HTML, done once when an article is written (and for the editor's preview):
-// the body's structure is checked here (markdown-limits.ts), then it is rendered in a worker
-// thread (markdown-render.ts) with a time limit, so no body can block readers or burn a core.
+// Markdown to safe HTML, done once when an article is written (and for the editor's preview): in a
+// worker thread (markdown-render.ts), which checks the body's structure (markdown-limits.ts) and
+// renders it, with a time limit, so no body can block readers or burn a core.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import { type AppError, invalid, unavailable } from './errors.js';
-import { checkMarkdownLimits } from './markdown-limits.js';
+import type { RenderResult } from './markdown-render.js';
 
 export interface RendererOptions {
   /** A render still running after this long is cut off, its thread killed, and the write refused (422). */
@@ -20,7 +20,7 @@ const THREADS = 1;
 const MAX_WAITING = 32;
 
 let options: RendererOptions = { timeoutMs: 2000, idleMs: 30_000 };
-let pool: Piscina<string, string> | undefined;
+let pool: Piscina<string, RenderResult> | undefined;
 let running = 0;
 const waiting: { start: () => void; expire: NodeJS.Timeout }[] = [];
 
@@ -34,9 +34,9 @@ export function configureRenderer(next: Partial<RendererOptions>): void {
 
 // Loaded on the first render, not at boot: a process that only serves pages needs no thread, and
 // no piscina either (idle memory is budgeted; a thread costs about 10 MB).
-async function renderPool(): Promise<Piscina<string, string>> {
+async function renderPool(): Promise<Piscina<string, RenderResult>> {
   const { Piscina } = await import('piscina');
-  return pool ??= new Piscina<string, string>({
+  return pool ??= new Piscina<string, RenderResult>({
     filename: workerFile,
     minThreads: 0,
     maxThreads: THREADS,
@@ -72,7 +72,6 @@ function endTurn(): void {
 
 /** The body as sanitised HTML; a 422 on the body field when it breaks a limit, takes too long or cannot be rendered. */
 export async function renderMarkdown(source: string): Promise<string> {
-  checkMarkdownLimits(source);
   await takeTurn();
   try {
     const renderer = await renderPool();
@@ -81,9 +80,11 @@ export async function renderMarkdown(source: string): Promise<string> {
     if (renderer.threads.length === 0) await renderer.run('');
     // The clock starts once the thread is ours: a render is not charged for the ones before it.
     const timeout = AbortSignal.timeout(options.timeoutMs);
-    return await renderer.run(source, { signal: timeout }).catch((err: unknown) => {
+    const result = await renderer.run(source, { signal: timeout }).catch((err: unknown) => {
       throw renderFailure(err, timeout.aborted);
     });
+    if ('refused' in result) throw invalid('body', result.refused);
+    return result.html;
   } finally {
     endTurn();
   }

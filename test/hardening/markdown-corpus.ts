@@ -63,6 +63,7 @@ const generators: Record<string, (size: number) => string> = {
   'html comments closed': (n) => fill('<!-- a -->', n),
   'html comments unclosed text': (n) => fill('<!-- a ', n),
   'html tags unclosed': (n) => fill('<a ', n),
+  'html tags nested': (n) => fill('<blockquote><em>', n),
   'link reference definitions': (n) => lines(n, (i) => `[r${i}]: http://a.example/${i} "t"`),
   'link references used': (n) => `${lines(n / 2, (i) => `[r${i}]: http://a.example/${i}`)}\n\n${lines(n / 2, (i) => `[x][r${i}] `)}`,
   'entities named': (n) => fill('&amp;', n),
@@ -74,16 +75,16 @@ const generators: Record<string, (size: number) => string> = {
   'long line angle brackets': (n) => fill('<', n),
 };
 
-/** Every class at about size characters. */
+/** Every class at size characters (at most). */
 export function hostileInputs(size: number): HostileInput[] {
-  return Object.entries(generators).map(([name, make]) => ({ name, body: make(size) }));
+  return Object.keys(generators).map((name) => ({ name, body: hostileInput(name, size) }));
 }
 
 export const hostileClasses = Object.keys(generators);
 
-/** One class at size characters. */
+/** One class at size characters (at most). */
 export function hostileInput(name: string, size: number): string {
   const make = generators[name];
   if (!make) throw new Error(`no hostile class named ${name}`);
-  return make(size);
+  return make(size).slice(0, size);
 }
