@@ -16,7 +16,7 @@ test('when parameters come reordered or with unknown ones, then the key is the s
   assert.equal(keyOf('/api/articles?tag=a&limit=5&utm=1'), keyOf('/api/articles?limit=5&tag=a'));
   assert.equal(keyOf('/api/articles?offset=20&author=x&tag=t'), keyOf('/api/articles?tag=t&author=x&offset=20&z=9'));
   assert.equal(keyOf('/?fbclid=123'), keyOf('/'));
-  assert.equal(keyOf('/article/a-slug?ref=feed'), keyOf('/article/a-slug'));
+  assert.equal(keyOf('/article/a-slug?ref=feed&page=1'), keyOf('/article/a-slug'));
   assert.equal(keyOf('/api/tags?x=1'), keyOf('/api/tags'));
 });
 
@@ -43,6 +43,7 @@ test('when values differ in meaning, then the keys differ', () => {
   assert.notEqual(keyOf('/api/articles?q=a'), keyOf('/api/articles?q=A'));
   assert.notEqual(keyOf('/search?q=cats'), keyOf('/search?q=dogs'));
   assert.notEqual(keyOf('/@ann'), keyOf('/@ann/favorites'));
+  assert.notEqual(keyOf('/article/a-slug?page=2'), keyOf('/article/a-slug'), 'a page of its comments');
   assert.notEqual(keyOf('/'), keyOf('/', { host: 'other.example' }));
   assert.notEqual(keyOf('/api/tags'), keyOf('/api/tags', { accept: 'text/html' }));
 });

@@ -64,7 +64,8 @@ const routes: CachedRoute[] = [
   { pattern: /^\/$/, params: [feed, page], always: true },
   { pattern: /^\/tag\/[^/]+$/, params: [page], always: true },
   { pattern: /^\/search$/, params: [searchQ, page], always: false },
-  { pattern: /^\/article\/[^/]+$/, params: [], always: true },
+  // ?page=N of its comments (article.pages.ts).
+  { pattern: /^\/article\/[^/]+$/, params: [page], always: true },
   { pattern: /^\/@[^/]+(\/favorites)?$/, params: [page], always: true },
   { pattern: /^\/(feed|sitemap)\.xml$/, params: [], always: true },
   { pattern: /^\/api\/articles$/, params: ['tag', 'author', 'favorited', 'q'].map(verbatim).concat(apiInt('limit', 20), apiInt('offset', 0)), always: true },
