@@ -37,13 +37,34 @@ function escapeField(value: string): string {
   return value.replace(/["\\\x00-\x1f\x7f]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
-export function formatAccessLine(e: AccessEntry): string {
-  const request = `${e.method} ${e.url} HTTP/${e.httpVersion}`;
-  const bytes = e.bytes === undefined ? '-' : String(e.bytes);
-  return `${e.ip || '-'} - - [${formatClfDate(e.time)}] "${escapeField(request)}" ${e.status} ${bytes} "${escapeField(e.referrer || '-')}" "${escapeField(e.userAgent || '-')}" ${e.durationMs.toFixed(3)}\n`;
+/**
+ * How much of each field the client chose a line keeps: enough for any real page, referrer or
+ * browser, while a flood of 8 KB URLs writes short lines. Escaping can at most quadruple a field.
+ */
+export const FIELD_LIMITS = { url: 2048, referrer: 1024, userAgent: 512 } as const;
+
+/** value cut to at most limit characters, "..." marking the cut; never half of a surrogate pair. */
+function cut(value: string, limit: number): string {
+  if (value.length <= limit) return value;
+  let end = limit - 3;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // a high surrogate: its pair is cut off
+  return `${value.slice(0, end)}...`;
 }
 
-export type AccessLogSink = (line: string) => void;
+export function formatAccessLine(e: AccessEntry): string {
+  const request = `${e.method} ${cut(e.url, FIELD_LIMITS.url)} HTTP/${e.httpVersion}`;
+  const bytes = e.bytes === undefined ? '-' : String(e.bytes);
+  const referrer = escapeField(cut(e.referrer, FIELD_LIMITS.referrer) || '-');
+  const userAgent = escapeField(cut(e.userAgent, FIELD_LIMITS.userAgent) || '-');
+  return `${e.ip || '-'} - - [${formatClfDate(e.time)}] "${escapeField(request)}" ${e.status} ${bytes} "${referrer}" "${userAgent}" ${e.durationMs.toFixed(3)}\n`;
+}
+
+/**
+ * Where lines go. whenWritable, when the sink has it, says whether the writer is behind: a promise
+ * to wait on before taking another request, or undefined when there is room (see log-files.ts).
+ */
+export type AccessLogSink = ((line: string) => void) & { whenWritable?: () => Promise<void> | undefined };
 
 /**
  * Writes req's line once res is done: finished, failed, or aborted by the client. ip is the client as
@@ -76,6 +97,10 @@ export function accessLog(sink: AccessLogSink) {
   return async function accessLog(ctx: AppContext, next: Next) {
     // ctx.ip is already the client behind a trusted proxy.
     logWhenClosed(sink, ctx.req, ctx.res, ctx.ip);
+    // A writer far behind holds new requests back (their logged time includes the wait) instead of
+    // dropping their lines: the log is what an operator reads a flood back from.
+    const behind = sink.whenWritable?.();
+    if (behind) await behind;
     await next();
   };
 }

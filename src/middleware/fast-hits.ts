@@ -56,6 +56,8 @@ export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): Req
   const { lru, generation } = opts.cache;
   return (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || hasCredentials(req)) return koa(req, res);
+    // The access log far behind: through the onion, whose access-log layer waits for it to catch up.
+    if (opts.accessLog?.whenWritable?.()) return koa(req, res);
     const isTrusted = opts.trusted(req.socket.remoteAddress);
     const key = cacheKey(req, isTrusted);
     const entry = lru.get(key);

@@ -78,11 +78,16 @@ export function openLogFile(opts: LogFileOptions): Writable {
   return stream;
 }
 
-// Line writers by path, each with the lines it has not yet handed to its file: flushed by closeLogFiles before the file closes.
-const lineLogs = new Map<string, { log: (line: string) => void; flush: () => void }>();
+/** A line writer: call it with a line; whenWritable says when to wait for it (see openLineLog). */
+export type LineLog = ((line: string) => void) & {
+  /** Undefined while the queue is under its bound; else resolves once it is (or after MAX_WAIT_MS). */
+  whenWritable(): Promise<void> | undefined;
+  /** Bytes held and not yet written: queued here plus the write in flight. */
+  queuedBytes(): number;
+};
 
-/** Past this many bytes queued for a slow or stuck disk, access lines are dropped (and counted) rather than held in memory. */
-const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+// Line writers by path, each with the lines it has not yet handed to its file: flushed by closeLogFiles before the file closes.
+const lineLogs = new Map<string, { log: LineLog; flush: (final?: boolean) => void }>();
 
 /**
  * Lines are held until this many bytes are pending or FLUSH_MS has passed since the first of them, as
@@ -92,44 +97,85 @@ const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
  */
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 200;
+/** Past this much queued, writers are asked to wait (whenWritable) ... */
+const BEHIND_BYTES = 8 * 1024 * 1024;
+/** ... for at most this long each, so a disk that has stopped cannot stop the site with it ... */
+const MAX_WAIT_MS = 2000;
+/** ... and only past this, with the disk stalled for longer than the waits, are lines dropped (and counted). */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /**
- * A rotating log written line by line, in chunks of whole lines: rotating-file-stream makes one
- * write() call per chunk, and one per request does not keep up with a busy worker (its queue, and the
- * worker's memory, then grow without bound). Lines stay whole: a rotation happens between chunks.
- * One writer per path and process, however often it is opened, so every line shares one queue;
- * closeLogFiles flushes what is pending.
+ * A rotating log written line by line, in chunks of whole lines. One write is in flight at a time, and
+ * it carries every line gathered since the last: rotating-file-stream awaits one file write per chunk
+ * it was handed, each completing only on a later turn of a busy event loop, so 64 KB chunks queued
+ * behind each other drained at ~13 MB/s under a flood and the queue grew without bound (decision
+ * record 19-access-log-flood). Lines stay whole: a rotation happens between chunks. One writer per
+ * path and process, however often it is opened, so every line shares one queue; closeLogFiles
+ * flushes what is pending.
  */
-export function openLineLog(opts: LogFileOptions): (line: string) => void {
+export function openLineLog(opts: LogFileOptions): LineLog {
   const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));
   const existing = lineLogs.get(file);
   if (existing) return existing.log;
   const stream = openLogFile(opts);
   let pending = '';
+  let writing = false;
   let dropped = 0;
   let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
+  let caughtUp: { promise: Promise<void>; resolve: () => void; timer: NodeJS.Timeout } | undefined;
+  const queuedBytes = () => pending.length + stream.writableLength;
+  const wake = () => {
+    if (!caughtUp || queuedBytes() > BEHIND_BYTES) return;
+    clearTimeout(caughtUp.timer);
+    caughtUp.resolve();
+    caughtUp = undefined;
+  };
+  const lineCount = (text: string) => text.split('\n').length - 1;
+  const flush = (final = false) => {
     clearTimeout(timer);
     timer = undefined;
-    if (pending === '') return;
-    const lines = () => pending.split('\n').length - 1;
-    if (stream.writableEnded) {
-      // Closed at shutdown: a line from a connection that ended after the drain has nowhere to go.
-      process.stderr.write(`quire: ${file} is closed; ${lines()} line(s) logged after shutdown were dropped\n`);
-    } else if (stream.writableLength > MAX_QUEUED_BYTES) {
-      if (dropped === 0) process.stderr.write(`quire: ${file} is not keeping up; dropping lines until it does\n`);
-      dropped += lines();
-    } else {
-      if (dropped > 0) process.stderr.write(`quire: ${file} caught up; ${dropped} lines were dropped\n`);
-      dropped = 0;
-      stream.write(pending);
+    if (pending === '' || (writing && !final)) return;
+    if (stream.writableEnded || stream.destroyed) {
+      // Closed at shutdown, or failed (its error was reported): these lines have nowhere to go.
+      process.stderr.write(`quire: ${file} is closed; ${lineCount(pending)} line(s) logged after it closed were dropped\n`);
+      pending = '';
+      return;
     }
+    const chunk = pending;
     pending = '';
+    writing = true;
+    stream.write(chunk, () => {
+      writing = false;
+      wake();
+      if (pending.length >= FLUSH_BYTES) flush();
+      else if (pending !== '') timer ??= setTimeout(flush, FLUSH_MS);
+    });
   };
-  const log = (line: string) => {
+  const log = ((line: string) => {
+    if (pending.length > MAX_QUEUED_BYTES) {
+      if (dropped === 0) process.stderr.write(`quire: ${file} is not keeping up; dropping lines until it does\n`);
+      dropped++;
+      return;
+    }
+    if (dropped > 0) {
+      process.stderr.write(`quire: ${file} caught up; ${dropped} lines were dropped\n`);
+      dropped = 0;
+    }
     pending += line;
     if (pending.length >= FLUSH_BYTES) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
+  }) as LineLog;
+  log.queuedBytes = queuedBytes;
+  log.whenWritable = () => {
+    if (queuedBytes() <= BEHIND_BYTES || stream.destroyed) return undefined;
+    if (!caughtUp) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      // The wait ends by itself: the next writer that finds the queue still full waits again.
+      const waited = setTimeout(() => { caughtUp = undefined; resolve(); }, MAX_WAIT_MS);
+      caughtUp = { promise, resolve, timer: waited };
+    }
+    return caughtUp.promise;
   };
   lineLogs.set(file, { log, flush });
   return log;
@@ -159,7 +205,7 @@ export async function closeLogFiles(dir?: string): Promise<void> {
   const closing: Promise<void>[] = [];
   for (const [file, stream] of open) {
     if (prefix && !file.startsWith(prefix)) continue;
-    lineLogs.get(file)?.flush();
+    lineLogs.get(file)?.flush(true);
     lineLogs.delete(file);
     open.delete(file);
     closing.push(new Promise<void>((resolve) => {

@@ -42,3 +42,27 @@ test('when a single line is logged on a quiet server, then it reaches the file w
   assert.equal(text, 'a lone line\n');
   await closeLogFiles(dir);
 }));
+
+test('when lines come faster than a slow disk takes them, then the writer is told to wait, the queue stays bounded and every line arrives in order', () => withTempDir('quire-linelog-', async (dir) => {
+  const log = openLineLog(options(dir));
+  const stream = openLogFile(options(dir));
+  // A disk that takes 5 ms for every write it is handed, however large.
+  const slow = <A extends unknown[]>(write: (...args: A) => void) => (...args: A) => void setTimeout(() => write(...args), 5);
+  const internals = stream as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+  internals._write = slow(internals._write.bind(stream));
+  internals._writev = slow(internals._writev.bind(stream));
+  const filler = 'z'.repeat(1000);
+  let most = 0;
+  for (let burst = 0; burst < 400; burst++) {
+    await log.whenWritable?.();
+    for (let i = 0; i < 100; i++) log(`${burst * 100 + i} ${filler}\n`);
+    most = Math.max(most, log.queuedBytes?.() ?? stream.writableLength);
+    await new Promise((r) => setImmediate(r));
+  }
+  await closeLogFiles(dir);
+  const lines = fs.readFileSync(path.join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean);
+  assert.equal(lines.length, 40_000, 'no line dropped');
+  assert.ok(lines.every((line, i) => line.startsWith(`${i} `)), 'in order');
+  // ~40 MB went through: held to the writer's 8 MB bound plus a burst, not all of it at once.
+  assert.ok(most <= 8.5 * 1024 * 1024, `at most ${(most / 1048576).toFixed(1)} MB queued`);
+}));
