@@ -73,8 +73,8 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     errorHandler({ logger, renderPage: errorPages(view) }),
     // CORS for the API inside the error handler, so its headers ride on error answers too.
     apiCors(config),
-    // Liveness for pm2, nginx and load balancers: 200 when the database answers, else 503.
-    health(deps.database),
+    // Liveness for pm2, nginx and load balancers: each dependency's state; 200 when the database answers, else 503.
+    health(deps),
     // 304 when the client's ETag still matches; ETags for every 2xx body, cached or not.
     conditionalGet(),
     etag(),

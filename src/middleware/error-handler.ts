@@ -5,6 +5,9 @@ import { AppError, isDependencyDown, notFound, unavailable, type FieldErrors } f
 import type { Logger } from '../platform/logger.js';
 import { isApiPath, type AppContext } from '../platform/state.js';
 
+/** Sent with every 503: a stalled or lost dependency is given up on within seconds, and the client may try again as soon. */
+export const RETRY_AFTER_SECONDS = '5';
+
 export interface ErrorPageRenderer {
   (ctx: AppContext, status: number, errors: FieldErrors): Promise<void> | void;
 }
@@ -44,7 +47,7 @@ export function errorHandler(opts: { logger: Logger; renderPage?: ErrorPageRende
       if (!known) opts.logger.error({ err, requestId: ctx.state.requestId, method: ctx.method, url: ctx.url }, 'unhandled error');
       else if (status === 503) opts.logger.warn({ err, requestId: ctx.state.requestId }, 'dependency unavailable');
       ctx.status = status;
-      if (status === 503) ctx.set('Retry-After', '5');
+      if (status === 503) ctx.set('Retry-After', RETRY_AFTER_SECONDS);
       if (!isApiPath(ctx.path) && opts.renderPage) {
         await opts.renderPage(ctx, status, errors);
       } else {
