@@ -68,8 +68,10 @@ const schema = z.object({
   // The response cache's entry cap, beside CACHE_MAX_MB's byte cap.
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   // Dependency timeouts: a stalled Redis or database answers 503 within these, never hangs a request.
+  // A MySQL call's budget covers waiting for a pooled connection and the query; 2 s leaves room for a
+  // request that meets two of them (a write's cache bumps) within 5 s (docs/decisions/19-timeouts.md).
   REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3000),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   // Requests that may wait for a pooled MySQL connection at once; beyond it, 503 at once.
   DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
   // Write rate limits (src/platform/rate-limit.ts): per account and per client address, shared by every worker.
