@@ -41,6 +41,8 @@ async function renderPool(): Promise<Piscina<string, RenderResult>> {
     minThreads: 0,
     maxThreads: THREADS,
     idleTimeout: options.idleMs,
+    // Below the thread that serves requests (nice +10, Linux): when the cores are busy, readers go first.
+    niceIncrement: 10,
     // A runaway render's memory is bounded too: out of it, the thread dies and the write gets a 422.
     resourceLimits: { maxOldGenerationSizeMb: 256 },
   });

@@ -20,16 +20,16 @@ const unlimitedWrites = { WRITE_LIMIT_PER_ACCOUNT: '1000000', WRITE_LIMIT_PER_AD
 function probeReaders(url: string) {
   let during = 'warm-up';
   let stopped = false;
-  const slowest = { ms: 0, during: '', status: 200, probes: 0 };
+  const slowest = { ms: 0, during: '', answers: 'all 200', probes: 0 };
   let inFlight: Promise<void> = Promise.resolve();
   const probeOnce = async () => {
     const label = during;
     const started = performance.now();
-    const res = await fetch(`${url}/`);
-    await res.arrayBuffer();
+    // A connection reset is an answer too (a server blocked past its keep-alive timeout drops the socket).
+    const status = await fetch(`${url}/`).then(async (res) => { await res.arrayBuffer(); return res.status; }, (err: Error) => err.message);
     const ms = performance.now() - started;
     slowest.probes++;
-    if (res.status !== 200) slowest.status = res.status;
+    if (status !== 200) slowest.answers = `${status} during "${label}"`;
     if (ms > slowest.ms) Object.assign(slowest, { ms, during: label === during ? label : `${label} / ${during}` });
   };
   const loop = (async () => {
@@ -76,7 +76,13 @@ describe('hostile markdown', () => {
     const plain = await api.post('/articles', { article: { title: 'Plain', description: 'd', body: 'plain' } }, author.token);
     assert.equal(plain.status, 201, plain.text);
     const slug: string = plain.body.article.slug;
-    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${server.url}/`)).status, 200); // templates compiled, caches warm
+    // Once through every path first, rendered and refused (templates compiled, code warm, the thread
+    // started): what is measured below is each hostile input, not the first request of a kind.
+    for (const body of ['*warm*', '>'.repeat(100)]) {
+      await api.put(`/articles/${slug}`, { article: { body } }, author.token);
+      await pages.post('/editor', { title: 'Preview', description: 'd', body, tags: '', action: 'preview' });
+      assert.equal((await fetch(`${server.url}/`)).status, 200);
+    }
 
     const probe = probeReaders(server.url);
     try {
@@ -99,8 +105,8 @@ describe('hostile markdown', () => {
         else assert.match(page.text, /is nested too deeply|has a run of more than|open at once|has a table row of more than|takes too long to render|could not be rendered/, `preview ${name}`);
 
         await probe.settled();
-        assert.equal(probe.slowest.status, 200, 'GET / answered');
         assert.ok(probe.slowest.ms < 100, `GET / took ${Math.round(probe.slowest.ms)} ms during "${probe.slowest.during}"`);
+        assert.equal(probe.slowest.answers, 'all 200', 'GET / answered');
       }
     } finally {
       await probe.stop();
@@ -120,7 +126,7 @@ describe('a render that runs past RENDER_TIMEOUT_MS', () => {
     assert.equal((await api.post('/articles', { article: { title: 'Warm', description: 'd', body: 'warm' } }, author.token)).status, 201);
     // About a second of work on this machine (docs/decisions/19-markdown.md), twenty times the limit.
     const slow = await api.post('/articles', { article: { title: 'Slow', description: 'd', body: hostileInput('table square', 200_000) } }, author.token);
-    assert.equal(slow.status, 422, slow.text);
+    assert.equal(slow.status, 422, slow.text.slice(0, 300));
     assert.deepEqual(slow.body, { errors: { body: ['takes too long to render (more than 50 ms); simplify its markup'] } });
     const next = await api.post('/articles', { article: { title: 'Next', description: 'd', body: '*fine*' } }, author.token);
     assert.equal(next.status, 201, next.text);
