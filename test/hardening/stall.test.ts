@@ -166,6 +166,7 @@ describe('Redis stalled for 10 s (SQLite, sessions and rate limits in Redis)', {
     const health = await timed('healthz', `${url}/healthz`);
     assert.deepEqual(healthOf(health), { status: 'ok', database: 'ok', redis: 'ok' });
     assert.equal(www.child.exitCode, null, 'the process is still running');
+    assert.equal(www.stderr(), '', 'nothing on stderr: stalls are logged, not crashed on');
   });
 });
 
@@ -285,6 +286,7 @@ describe('MariaDB stalled and black-holed for 10 s each', { skip: mysqlMissing, 
       for (const title of acknowledged) assert.ok(titles.has(title), `acknowledged "${title}" is in the database`);
       for (const article of stored) assert.deepEqual([...article.tagList].sort(), ['stall', username].sort(), `"${article.title}" is whole`);
       assert.equal(www.child.exitCode, null, 'the process is still running');
+      assert.equal(www.stderr(), '', 'nothing on stderr: stalls are logged, not crashed on');
     });
   }
 });
