@@ -42,7 +42,9 @@ export async function addComment(db: Db, author: User, slug: string, body: strin
   const now = Date.now();
   const commentId = await repo.insertComment(db, { article_id: id, author_id: author.id, body, created_at: now, updated_at: now });
   const [row] = await repo.listComments(db, id, author.id, commentId);
-  return toComment(row!);
+  // Written, then deleted with its article before it was read back: the article is gone.
+  if (!row) throw notFound('article');
+  return toComment(row);
 }
 
 export async function deleteComment(db: Db, user: User, slug: string, commentId: number): Promise<void> {

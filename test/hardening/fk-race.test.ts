@@ -8,7 +8,10 @@ import { startTestServer, type TestDialect, type TestServer } from '../support/s
 import { createArticle, registerUser, type Api, type Writer } from '../api/harness.js';
 import * as articleRepo from '../../src/articles/article.repo.js';
 import * as commentRepo from '../../src/comments/comment.repo.js';
+import { addComment } from '../../src/comments/comment.service.js';
+import type { User } from '../../src/users/user.service.js';
 import { AppError } from '../../src/platform/errors.js';
+import { sql } from 'kysely';
 
 const ROUNDS = 25;
 
@@ -37,7 +40,8 @@ function defineRace(dialect: TestDialect, skip?: string) {
     let server: TestServer;
     let api: Api;
     before(async () => {
-      server = await startTestServer(dialect);
+      // Many writes from two accounts in a few seconds: this is about races, not the write limits.
+      server = await startTestServer(dialect, { WRITE_LIMIT_PER_ACCOUNT: '100000', WRITE_LIMIT_PER_ADDRESS: '100000' });
       api = apiClient(server.url);
     });
     after(async () => server?.close());
@@ -75,6 +79,24 @@ function defineRace(dialect: TestDialect, skip?: string) {
       await assert.rejects(commentRepo.insertComment(db, { article_id: id, author_id: authorId, body: 'late', created_at: createdAt, updated_at: createdAt }), isArticle404);
       // On MySQL, INSERT IGNORE would have ignored the foreign key as well, and "favourited" nothing.
       await assert.rejects(articleRepo.insertFavorite(db, authorId, id), isArticle404);
+    });
+
+    test('when the article is deleted between a comment\'s insert and its read back, then the comment is the article\'s 404', { skip: dialect === 'mysql' && 'a MariaDB trigger cannot delete the row its statement refers to' }, async () => {
+      const author = await registerUser(api, 'late');
+      const { slug } = await createArticle(api, author.token);
+      const { db } = server.deps.database;
+      const { id: authorId } = await db.selectFrom('users').select('id').where('username', '=', author.username).executeTakeFirstOrThrow();
+      // The delete that commits right after the insert, made certain: a trigger does it (as the service would) in the insert's statement.
+      await sql`create trigger delete_after_comment after insert on comments begin
+        delete from articles where id = new.article_id;
+        update site_totals set value = value - 1 where name = 'articles';
+      end`.execute(db);
+      try {
+        // addComment reads only its author's id.
+        await assert.rejects(addComment(db, { id: authorId } as User, slug, 'just in time'), isArticle404);
+      } finally {
+        await sql`drop trigger delete_after_comment`.execute(db);
+      }
     });
 
     test('when an article is deleted twice, then the second delete is a 404 and the article total stays equal to the rows', async () => {
