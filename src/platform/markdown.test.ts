@@ -59,6 +59,14 @@ test('when a render runs past the time limit, then it is refused with 422 and it
   assert.equal(await renderMarkdown('*still* works'), '<p><em>still</em> works</p>\n');
 });
 
+test('when more renders wait for the thread than the queue holds, then the one over is refused with 503 at once', async () => {
+  // One runs, 32 wait (markdown.ts MAX_WAITING), the 34th is turned away.
+  const renders = Array.from({ length: 34 }, (_, i) => renderMarkdown(`render ${i}`).then(() => 'rendered', (err: AppError) => err.status));
+  const outcomes = await Promise.all(renders);
+  assert.deepEqual(outcomes.filter((o) => o !== 'rendered'), [503]);
+  assert.equal(outcomes[33], 503);
+});
+
 test('when the render thread has been idle for a while, then it exits and a later render starts another', async () => {
   await renderMarkdown('keep the thread busy');
   assert.equal(renderThreads(), 1);
