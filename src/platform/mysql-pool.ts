@@ -28,22 +28,27 @@ function destroy(connection: PoolConnection): void {
   (connection as unknown as { stream?: Socket }).stream?.destroy();
 }
 
-function timedConnection(connection: PoolConnection, firstDeadline: number, timeoutMs: number): MysqlPoolConnection {
-  // The first query shares the deadline of the wait for the connection; later ones (in a transaction) get timeoutMs each.
-  let deadline: number | undefined = firstDeadline;
+/** A pooled connection as Kysely sees it; one per mysql2 connection, so Kysely keeps its own wrapper of it too. */
+interface TimedConnection extends MysqlPoolConnection {
+  /** The first query after an acquire shares the deadline of the wait for the connection; later ones (in a transaction) get timeoutMs each. */
+  deadline?: number;
+}
+
+function timedConnection(connection: PoolConnection, timeoutMs: number): TimedConnection {
   function query(sql: string, parameters: unknown[]): { stream: never };
   function query(sql: string, parameters: unknown[], callback: (error: unknown, result: MysqlQueryResult) => void): void;
   function query(sql: string, parameters: unknown[], callback?: (error: unknown, result: MysqlQueryResult) => void) {
     // Streams (Kysely's .stream(), used by no request) are read at the caller's pace: no deadline fits them.
     if (!callback) return connection.query(sql, parameters) as unknown as { stream: never };
-    const timeout = deadline === undefined ? timeoutMs : Math.max(1, deadline - Date.now());
-    deadline = undefined;
+    const timeout = timed.deadline === undefined ? timeoutMs : Math.max(1, timed.deadline - Date.now());
+    timed.deadline = undefined;
     connection.query({ sql, values: parameters, timeout }, (err, result) => {
       if ((err as { code?: unknown } | null)?.code === QUERY_TIMEOUT) destroy(connection);
       callback(err, result as MysqlQueryResult);
     });
   }
-  return { query, release: () => connection.release() };
+  const timed: TimedConnection = { query, release: () => connection.release() };
+  return timed;
 }
 
 /**
@@ -51,6 +56,7 @@ function timedConnection(connection: PoolConnection, firstDeadline: number, time
  * (bounded by the pool's queueLimit); the connection it is handed later goes straight back.
  */
 export function timedPool(pool: Pool, timeoutMs: number): MysqlPool {
+  const wrappers = new WeakMap<PoolConnection, TimedConnection>();
   return {
     getConnection(callback) {
       const deadline = Date.now() + timeoutMs;
@@ -70,7 +76,10 @@ export function timedPool(pool: Pool, timeoutMs: number): MysqlPool {
           callback(full ? failure(DATABASE_BUSY, 'too many requests waiting for a database connection') : err, undefined as never);
           return;
         }
-        callback(null, timedConnection(connection, deadline, timeoutMs));
+        let timed = wrappers.get(connection);
+        if (!timed) wrappers.set(connection, (timed = timedConnection(connection, timeoutMs)));
+        timed.deadline = deadline;
+        callback(null, timed);
       });
     },
     end: (callback) => pool.end(callback),
