@@ -17,12 +17,12 @@ function usage(): string {
 const [name, ...argv] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {
   process.stdout.write(`${usage()}\n`);
-} else if (!commands[name]) {
+} else if (!Object.hasOwn(commands, name)) {
   process.stderr.write(`quire: unknown command "${name}"\n${usage()}\n`);
   process.exitCode = 2;
 } else {
   try {
-    await (await commands[name].load()).run(argv);
+    await (await commands[name]!.load()).run(argv);
   } catch (err) {
     process.stderr.write(`quire ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -58,3 +58,14 @@ describe('quire logs --since and --until with such names', () => {
     }
   }));
 });
+
+describe('quire with a command named after an object property', () => {
+  test('when the command is constructor, toString, __proto__ …, then it says "unknown command" and exits 2', async () => {
+    for (const key of OBJECT_KEYS) {
+      const failed = await run(process.execPath, [quire, key]).then(() => undefined, (err: { code: number; stderr: string }) => err);
+      assert.ok(failed, `quire ${key} is refused`);
+      assert.equal(failed.code, 2, `quire ${key}: ${failed.stderr}`);
+      assert.match(failed.stderr, /unknown command/, `quire ${key}`);
+    }
+  });
+});
