@@ -16,9 +16,9 @@ export async function openRedis(url: string, opts: { timeoutMs: number }): Promi
     connectTimeout: 3000,
     // A connected Redis that does not answer (stalled, or a link that drops packets): each command gives up after timeoutMs ...
     commandTimeout: opts.timeoutMs,
-    // ... and a link with replies owed and nothing heard for twice that is dropped and made again,
-    // rather than left to pile up commands (see docs/decisions/19-timeouts.md).
-    socketTimeout: 2 * opts.timeoutMs,
+    // ... and a link with replies owed and nothing heard for as long is dropped and made again, so the
+    // commands after it fail at once instead of each waiting out its timeout (docs/decisions/19-timeouts.md).
+    socketTimeout: opts.timeoutMs,
     // A request's commands are not sent again on the new link: the request has already been answered.
     autoResendUnfulfilledCommands: false,
     // A peer that vanished without closing is found by the kernel's probes after 10 s idle.

@@ -139,7 +139,10 @@ describe('Redis stalled for 10 s (SQLite, sessions and rate limits in Redis)', {
       assert.ok(read.ms < PROMPT_MS, `${read.what} took ${Math.round(read.ms)} ms with Redis stalled`);
     }
     for (const answer of redisAnswers) {
-      assertUnavailable(answer);
+      // An API sign-in stores no session: it may be served while Redis is away (the rate limits
+      // then count in memory), or refused; either way within the bound. The others need the store.
+      if (answer.what.startsWith('POST /api/') && answer.status === 200) assert.match(answer.text, /"token"/);
+      else assertUnavailable(answer);
       assert.ok(answer.ms < REDIS_BOUND_MS, `${answer.what} answered after ${Math.round(answer.ms)} ms`);
     }
     for (const answer of healthAnswers) {
