@@ -2,6 +2,8 @@
 // together: a stalled store holds a caller for one read, never two.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ENTRY_OVERHEAD_BYTES, ResponseLru, coalesceReads, entityTag, ownedBytes, type CachedResponse } from './cache.js';
 
 const entry = (bodyBytes: number, extra: Partial<CachedResponse> = {}): CachedResponse => {
@@ -34,6 +36,23 @@ test('when an entry is stored, then its key, headers, every copy, the headers it
   assert.equal(lru.addSent('k', full, sent), false, 'recorded once');
   lru.delete('k');
   assert.equal(lru.totalBytes, 0, 'every counted byte goes with it');
+});
+
+test('when a key is a slice of a long URL, then the entry does not keep the URL alive', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const lru = new ResponseLru({ maxBytes: 1e12 });
+  const heapUsed = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+  const count = 500;
+  const before = heapUsed();
+  for (let i = 0; i < count; i++) {
+    const url = `/api/articles?tag=t${i}&pad=${'x'.repeat(12_000)}`;
+    // As cache-key.ts builds a key: the path is a slice of the URL.
+    lru.set(`http\n\n\n${url.slice(0, url.indexOf('?'))}?tag=t${i}\n\n`, entry(10));
+  }
+  const perEntry = (heapUsed() - before) / count;
+  assert.ok(perEntry < 4000, `${perEntry.toFixed(0)} bytes of heap per entry (the URL alone is 12 000)`);
+  assert.equal(lru.size, count);
 });
 
 test('when tiny entries arrive without end, then the byte cap holds them to what they really cost', () => {

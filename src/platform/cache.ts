@@ -57,6 +57,15 @@ export function ownedBytes(bytes: Buffer): Buffer {
   return copy;
 }
 
+/**
+ * A copy of s that refers to no other string. A key is built from slices of the request's URL, and
+ * V8 keeps a slice as a view of the whole: an entry keyed by one kept a 12 KB URL alive for a 13-byte
+ * path, whatever its key's length said (a pm2 worker died of it). UTF-16 there and back is lossless.
+ */
+function ownedString(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
 export interface LruLimits {
   maxBytes: number;
   maxEntries?: number;
@@ -101,7 +110,7 @@ export class ResponseLru {
     const bytes = this.bytesOf(key, entry);
     // One huge response must not flush everything else.
     if (bytes > this.maxBytes / 8) return;
-    this.entries.set(key, { entry, bytes });
+    this.entries.set(ownedString(key), { entry, bytes });
     this.bytes += bytes;
     this.evictOverCap();
   }
