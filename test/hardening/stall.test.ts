@@ -209,7 +209,12 @@ describe('MariaDB stalled and black-holed for 10 s each', { skip: mysqlMissing, 
       assert.equal(first.status, 201, first.text);
       const articlePath = `/article/${first.body.article.slug}`;
       const auth = { authorization: `Token ${token}` };
+      // A signed-in page reader too: its session lives in the database's sessions table.
+      const pages = pageClient(url);
+      assert.equal((await pages.login(`${username}@example.com`)).status, 302);
+      const cookie = { cookie: [...pages.jar].map(([k, v]) => `${k}=${v}`).join('; ') };
       const reads = () => [
+        timed('signed-in GET /settings', `${url}/settings`, { headers: cookie }),
         timed('GET /api/articles', `${url}/api/articles`),
         timed('GET /api/user', `${url}/api/user`, { headers: auth }),
         timed('GET /', `${url}/`),
