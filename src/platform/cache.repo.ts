@@ -1,6 +1,6 @@
 // All SQL of the shared write generation: one row, read on every cacheable request, so both
-// statements are compiled once. Used on MySQL without Redis (SQLite keeps its generation in a file,
-// see platform/cache.ts).
+// statements are compiled once. Used on MySQL, with Redis or without: a reader of a cached page then
+// waits on no store its page did not come from (SQLite keeps its generation in a file, see platform/cache.ts).
 import { sql } from 'kysely';
 import type { DatabaseHandle } from './db.js';
 
