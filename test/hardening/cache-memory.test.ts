@@ -54,7 +54,7 @@ async function uniqueLoad(url: string, seconds: number, kinds = everyKind): Prom
   const next = uniqueUrls(kinds);
   const result = await autocannon({
     url, connections: 50, duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: next() }) }],
+    requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: next() }) }],
   });
   return { total: result.requests.total, ok: result['2xx'] };
 }
