@@ -9,6 +9,7 @@ import { slugify } from '../articles/slug.js';
 import { recountArticles, recountTags, refreshTagLists } from '../articles/article.repo.js';
 import { hashPassword } from '../users/password.js';
 import { article, bio, commentBody, tagPool, username } from './content.js';
+import { usernameKey } from '../users/username.js';
 import { seededRandom, type Random } from './random.js';
 import { deleteSite, hasUsers, insertRows } from './seed.repo.js';
 
@@ -70,7 +71,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
     const name = username(rnd, i + 1);
     const at = NEWEST - SPAN - (userCount - i) * 60_000;
     return {
-      id: i + 1, public_id: uuidFrom(rnd), username: name, email: seededEmail(name), password_hash: passwordHash,
+      id: i + 1, public_id: uuidFrom(rnd), username: name, username_key: usernameKey(name), email: seededEmail(name), password_hash: passwordHash,
       bio: bio(rnd), image: null, is_admin: i === 0 ? 1 : 0, created_at: at, updated_at: at,
     };
   });
