@@ -7,6 +7,7 @@ import { articleRoutes } from './articles/article.routes.js';
 import { commentRoutes } from './comments/comment.routes.js';
 import { tokenAuth } from './middleware/auth.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { writeLimits } from './platform/write-limits.js';
 import { isApiPath, type AppContext, type AppDeps, type RequestState } from './platform/state.js';
 import { profileRoutes } from './profiles/profile.routes.js';
 import { userRoutes } from './users/user.routes.js';
@@ -33,6 +34,8 @@ export function apiCors(config: Pick<Config, 'CORS_ORIGIN'>) {
 function apiRouter(deps: AppDeps) {
   const api = new Router<RequestState>({ prefix: '/api' });
   api.use(tokenAuth(deps));
+  // After the token is read, so a write counts against its account as well as its address.
+  api.use(writeLimits(deps));
   for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes]) {
     const router = routes(deps);
     api.use(router.routes(), router.allowedMethods());

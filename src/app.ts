@@ -24,6 +24,7 @@ import path from 'node:path';
 import { pageNotFound, pageRouter } from './pages.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { writeLimits } from './platform/write-limits.js';
 import { publicFiles, singlePageApp } from './middleware/public-files.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { cookieKeys, csrfToken, currentUser, sessions, takeFlash } from './middleware/session.js';
@@ -95,6 +96,8 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     currentUser(deps),
     // Every state-changing page request carries its form's CSRF token, or stops here with a 403.
     csrfProtection(),
+    // Write rate limits per account and address, after CSRF so a forged form cannot spend a user's budget.
+    writeLimits(deps),
     // The server-rendered site.
     pages.routes(),
     // A method no page takes: an HTML 405 page with Allow, not the router's plain-text 501 or 405.

@@ -75,6 +75,14 @@ const schema = z.object({
   // Requests that may wait for a pooled MySQL connection at once; beyond it, 503 at once.
   DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
   // Write rate limits (src/platform/rate-limit.ts): per account and per client address, shared by every worker.
+  // Every POST/PUT/DELETE but sign-in counts; a window's budget spent, 429 with Retry-After until it ends.
+  WRITE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(60),
+  WRITE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  WRITE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Sign-in attempts per client address whatever the email, per LOGIN_WINDOW_SECONDS (beside LOGIN_MAX_ATTEMPTS).
+  LOGIN_ADDRESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
+  // Password checks (scrypt) one worker runs at once for sign-ins; beyond it, 503 at once.
+  SIGNIN_HASHES_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(8),
   // Set by pm2 in cluster mode: each worker writes its own log files, named with this id.
   NODE_APP_INSTANCE: z.string().regex(/^\w+$/, 'must be a word').optional(),
 });

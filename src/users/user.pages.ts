@@ -1,14 +1,14 @@
 // Accounts in the browser: register, sign in, sign out (POST), settings. Same services and
 // validation as the JSON API; the session, not a token, carries who is signed in.
 import { Router } from '@koa/router';
-import { forgetLoginAttempts, limitLoginAttempts } from './login-attempts.js';
+import { signInWithinLimits } from './login-attempts.js';
 import { setFlash, signIn, signOut } from '../middleware/session.js';
 import { fieldErrorsOf, formBody, localPath, userOrLogin } from '../platform/forms.js';
 import type { Renderer } from '../platform/render.js';
 import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
 import { parseInput } from '../platform/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';
-import { authenticate, registerUser, updateUserConfirmed } from './user.service.js';
+import { registerUser, updateUserConfirmed } from './user.service.js';
 
 export function userPages(deps: AppDeps, view: Renderer) {
   const { db } = deps.database;
@@ -25,11 +25,9 @@ export function userPages(deps: AppDeps, view: Renderer) {
   router.get('/login', (ctx) => (ctx.state.user ? ctx.redirect('/') : loginPage(ctx, {})));
   router.post('/login', async (ctx) => {
     const { email = '', password = '', next } = formBody(ctx);
-    // The same budget as the API's login: a 429 page once this address has guessed too often.
-    await limitLoginAttempts(ctx, deps, email.trim().toLowerCase());
     try {
-      const user = await authenticate(db, parseInput(loginInput, { email, password }, 'user'));
-      await forgetLoginAttempts(ctx, deps, user.email);
+      // The same budgets as the API's login: a 429 page once this address has guessed too often.
+      const user = await signInWithinLimits(ctx, deps, parseInput(loginInput, { email, password }, 'user'));
       await signIn(ctx, user);
       setFlash(ctx, 'success', `Welcome back, ${user.username}.`);
       ctx.redirect(localPath(next));

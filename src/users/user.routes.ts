@@ -1,11 +1,11 @@
 // JSON API for accounts: register, sign in, current user, update.
 import { Router } from '@koa/router';
 import { requireUser } from '../middleware/auth.js';
-import { forgetLoginAttempts, limitLoginAttempts } from './login-attempts.js';
+import { signInWithinLimits } from './login-attempts.js';
 import type { AppDeps, RequestState } from '../platform/state.js';
 import { parseBody } from '../platform/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';
-import { authenticate, registerUser, updateUser, type User } from './user.service.js';
+import { registerUser, updateUser, type User } from './user.service.js';
 
 /** The contract's User: an explicit allow-list of fields, so nothing else can leak. */
 export function userJson(user: User, token: string) {
@@ -26,9 +26,7 @@ export function userRoutes(deps: AppDeps) {
 
   router.post('/users/login', async (ctx) => {
     const input = parseBody(loginInput, ctx.request.body, 'user');
-    await limitLoginAttempts(ctx, deps, input.email);
-    const user = await authenticate(db, input);
-    await forgetLoginAttempts(ctx, deps, input.email);
+    const user = await signInWithinLimits(ctx, deps, input);
     ctx.body = userJson(user, await tokens.sign(user.publicId));
   });
 
