@@ -1,7 +1,7 @@
 // HTML pages for reading: home (newest, or the signed-in user's feed), tag, search, one article
 // with its comments, and the favourite buttons. Same services as the JSON API.
 import { Router } from '@koa/router';
-import { commentsOn } from '../comments/comment.service.js';
+import { commentPageOn } from '../comments/comment.service.js';
 import type { FieldErrors } from '../platform/errors.js';
 import { formBody, localPath, userOrLogin } from '../platform/forms.js';
 import { pageOf, pager } from '../platform/paging.js';
@@ -11,6 +11,8 @@ import type { ArticleFilter } from './article.repo.js';
 import * as articles from './article.service.js';
 
 export const PER_PAGE = 20;
+/** Comments on one page of an article, newest first: a flood of them cannot grow the page without bound. */
+export const COMMENTS_PER_PAGE = 50;
 const POPULAR_TAGS = 20;
 
 /** An article's page address. */
@@ -30,9 +32,15 @@ async function renderList(ctx: AppContext, view: Renderer, deps: AppDeps, vars: 
 export async function renderArticle(ctx: AppContext, view: Renderer, deps: AppDeps, slug: string, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
   const { db } = deps.database;
   const article = await articles.getArticle(db, ctx.state.user, slug);
-  const comments = await commentsOn(db, ctx.state.user, article.id);
+  // ?page=N of the comments, newest first. The comment form's re-render (a POST, at another address) shows the newest, unpaged.
+  const reading = ctx.method === 'GET';
+  const { page, limit, offset } = reading ? pageOf(ctx, COMMENTS_PER_PAGE) : { page: 1, limit: COMMENTS_PER_PAGE, offset: 0 };
+  const { comments, commentsCount } = await commentPageOn(db, ctx.state.user, article.id, limit, offset);
   const isAuthor = ctx.state.user?.id === article.authorId;
-  view.page(ctx, 'articles/article', { title: article.title, description: article.description, article, comments, isAuthor, form }, status);
+  view.page(ctx, 'articles/article', {
+    title: article.title, description: article.description, article, comments, commentsCount, isAuthor, form,
+    commentPager: reading ? pager(ctx, page, commentsCount, COMMENTS_PER_PAGE) : undefined,
+  }, status);
 }
 
 export function articlePages(deps: AppDeps, view: Renderer) {

@@ -18,7 +18,7 @@ export interface CommentListRow {
   following: number;
 }
 
-const listQuery = prepared((db, a: { articleId: number; viewerId: number; onlyId?: number }) => {
+const listQuery = prepared((db, a: { articleId: number; viewerId: number; onlyId?: number; limit?: number; offset?: number }) => {
   let qb = db.selectFrom('comments')
     .innerJoin('users as author', 'author.id', 'comments.author_id')
     .select((eb) => [
@@ -31,12 +31,25 @@ const listQuery = prepared((db, a: { articleId: number; viewerId: number; onlyId
     ])
     .where('comments.article_id', '=', a.articleId);
   if (a.onlyId !== undefined) qb = qb.where('comments.id', '=', a.onlyId);
+  // A page of the article page, newest first; the API's list (no limit) stays whole and oldest first, as the contract has it.
+  if (a.limit !== undefined && a.offset !== undefined) return qb.orderBy('comments.id', 'desc').limit(a.limit).offset(a.offset);
   return qb.orderBy('comments.id', 'asc');
 });
 
 export async function listComments(db: Db, articleId: number, viewerId: number, onlyId?: number): Promise<CommentListRow[]> {
   const { rows } = await listQuery(db, { articleId, viewerId, onlyId });
   return rows as unknown as CommentListRow[];
+}
+
+/** One page of an article's comments, newest first. */
+export async function listCommentPage(db: Db, articleId: number, viewerId: number, limit: number, offset: number): Promise<CommentListRow[]> {
+  const { rows } = await listQuery(db, { articleId, viewerId, limit, offset });
+  return rows as unknown as CommentListRow[];
+}
+
+export async function countComments(db: Db, articleId: number): Promise<number> {
+  const row = await db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('article_id', '=', articleId).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function findComment(db: Db, id: number) {

@@ -37,6 +37,17 @@ export async function commentsOn(db: Db, viewer: User | undefined, articleId: nu
   return (await repo.listComments(db, articleId, viewer?.id ?? 0)).map(toComment);
 }
 
+export interface CommentPage { comments: Comment[]; commentsCount: number }
+
+/** One page of the comments on an article already found, newest first, with how many it has in all. */
+export async function commentPageOn(db: Db, viewer: User | undefined, articleId: number, limit: number, offset: number): Promise<CommentPage> {
+  const [rows, commentsCount] = await Promise.all([
+    repo.listCommentPage(db, articleId, viewer?.id ?? 0, limit, offset),
+    repo.countComments(db, articleId),
+  ]);
+  return { comments: rows.map(toComment), commentsCount };
+}
+
 export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {
   const id = await articleId(db, slug);
   const now = Date.now();
