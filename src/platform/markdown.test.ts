@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { hostileInput } from '../../test/hardening/markdown-corpus.js';
 import { AppError } from './errors.js';
-import { closeRenderer, configureRenderer, renderMarkdown, renderThreads } from './markdown.js';
+import { closeRenderer, configureRenderer, MAX_WAITING, renderMarkdown, renderThreads } from './markdown.js';
 
 // Long enough to see a thread stay up between two renders, short enough to see it go.
 const IDLE_MS = 500;
@@ -60,11 +60,14 @@ test('when a render runs past the time limit, then it is refused with 422 and it
 });
 
 test('when more renders wait for the thread than the queue holds, then the one over is refused with 503 at once', async () => {
-  // One runs, 32 wait (markdown.ts MAX_WAITING), the 34th is turned away.
-  const renders = Array.from({ length: 34 }, (_, i) => renderMarkdown(`render ${i}`).then(() => 'rendered', (err: AppError) => err.status));
+  // One runs, MAX_WAITING wait, the one after them is turned away. Each waits at most the render
+  // limit, so it is long enough here for every turn to come before its wait runs out.
+  configureRenderer({ timeoutMs: 5000 });
+  const renders = Array.from({ length: MAX_WAITING + 2 }, (_, i) => renderMarkdown(`render ${i}`).then(() => 'rendered', (err: AppError) => err.status));
   const outcomes = await Promise.all(renders);
   assert.deepEqual(outcomes.filter((o) => o !== 'rendered'), [503]);
-  assert.equal(outcomes[33], 503);
+  assert.equal(outcomes[MAX_WAITING + 1], 503);
+  configureRenderer({ timeoutMs: 100 });
 });
 
 test('when the render thread has been idle for a while, then it exits and a later render starts another', async () => {

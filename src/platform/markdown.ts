@@ -16,8 +16,9 @@ export interface RendererOptions {
 
 // One thread per process: pm2 runs a process per core, so more would only compete with requests.
 const THREADS = 1;
-// Renders waiting for the thread; beyond this, 503 at once rather than a queue without end.
-const MAX_WAITING = 32;
+// Renders waiting for the thread; beyond this, 503 at once rather than a queue without end. Each
+// waits at most RENDER_TIMEOUT_MS, so this only bounds a burst: 50 writers at once must all fit.
+export const MAX_WAITING = 128;
 
 let options: RendererOptions = { timeoutMs: 2000, idleMs: 30_000 };
 let pool: Piscina<string, RenderResult> | undefined;
