@@ -123,6 +123,9 @@ async function main() {
     DATA_DIR: path.join(tmp, 'data'),
     LOG_DIR: path.join(tmp, 'logs'),
     LOG_LEVEL: 'warn',
+    // The write mix measures write throughput from a few accounts at 50 connections, not the write limits' 429s.
+    WRITE_LIMIT_PER_ACCOUNT: '1000000',
+    WRITE_LIMIT_PER_ADDRESS: '1000000',
     // Production's malloc setting, in the environment every server (and the pm2 daemon) starts with.
     ...runtime.env,
   };

@@ -99,7 +99,8 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
 
 const errorTitles: Record<number, string> = {
   400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found',
-  409: 'Already taken', 413: 'Too large', 422: 'Not valid', 503: 'Temporarily unavailable',
+  405: 'Not allowed here', 409: 'Already taken', 413: 'Too large', 422: 'Not valid', 429: 'Too many requests',
+  503: 'Temporarily unavailable',
 };
 
 /** The error middleware's page renderer: 4xx/5xx in the site layout, plain text if even that fails. */

@@ -46,6 +46,9 @@ export async function startCluster(workers: number): Promise<Cluster> {
     LOG_DIR: path.join(home, 'logs'),
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // The load tests write as one account as fast as autocannon can (hundreds a second): load, not a real author.
+    WRITE_LIMIT_PER_ACCOUNT: '1000000',
+    WRITE_LIMIT_PER_ADDRESS: '1000000',
   };
   const pm2 = async (...args: string[]) => (await exec(pm2Bin, args, { cwd: root, env, timeout: 60_000 })).stdout;
   const url = `http://127.0.0.1:${port}`;
