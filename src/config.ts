@@ -72,8 +72,9 @@ const schema = z.object({
   // request that meets two of them (a write's cache bumps) within 5 s (docs/decisions/19-timeouts.md).
   REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
-  // Requests that may wait for a pooled MySQL connection at once; beyond it, 503 at once.
-  DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
+  // Database calls that may wait for a pooled MySQL connection at once; beyond it, 503 at once. A list
+  // page makes several calls at once, so 100 turned away most of 50 readers' requests (bench).
+  DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(1000),
   // Write rate limits (src/platform/rate-limit.ts): per account and per client address, shared by every worker.
   // Every POST/PUT/DELETE but sign-in counts; a window's budget spent, 429 with Retry-After until it ends.
   WRITE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(60),
