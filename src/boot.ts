@@ -7,7 +7,7 @@ import { closeRenderer, configureRenderer } from './platform/markdown.js';
 import { closeLogFiles } from './platform/log-files.js';
 import type { Logger } from './platform/logger.js';
 import { migrateToLatest } from './platform/migrate.js';
-import { openRedis, type Redis } from './platform/redis.js';
+import { closeRedis, openRedis, type Redis } from './platform/redis.js';
 import { loadOrCreateSecret } from './platform/secret.js';
 import type { AppDeps } from './platform/state.js';
 
@@ -44,5 +44,5 @@ export async function openServices(config: Readonly<Config>, logger: Logger): Pr
 
 /** Closes everything openServices opened, and flushes this process's log files (waiting for a rotation in progress). */
 export async function closeServices(deps: AppDeps): Promise<void> {
-  await Promise.allSettled([deps.database.close(), deps.redis?.quit(), closeLogFiles(deps.config.LOG_DIR), closeRenderer()]);
+  await Promise.allSettled([deps.database.close(), deps.redis && closeRedis(deps.redis), closeLogFiles(deps.config.LOG_DIR), closeRenderer()]);
 }

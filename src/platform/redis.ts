@@ -29,3 +29,14 @@ export async function openRedis(url: string, opts: { timeoutMs: number }): Promi
   await redis.connect();
   return redis;
 }
+
+/** Says goodbye to Redis, and stops reconnecting even when it is down (a QUIT that cannot be sent would leave the retry timer running). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  try {
+    await redis.quit();
+  } catch {
+    // Not connected: nothing to say goodbye to.
+  } finally {
+    redis.disconnect();
+  }
+}
