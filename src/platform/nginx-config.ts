@@ -188,8 +188,6 @@ export function buildNginxConfig(o: NginxOptions): string {
     '      # or LOCK once sent (non_idempotent is left off on purpose).',
     '      proxy_next_upstream error timeout http_502 http_503 http_504;',
     '      proxy_next_upstream_timeout 15s;',
-    '      # A stalled database makes every server answer 503 after its timeout: two tries, not one per server.',
-    '      proxy_next_upstream_tries 2;',
     '      proxy_connect_timeout 5s;',
     '      proxy_read_timeout 60s;',
     '    }',
