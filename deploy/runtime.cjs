@@ -10,7 +10,7 @@ module.exports = {
     // after a burst of writes. The live heap is 22–26 MB, so 128 MB leaves about 5× headroom; cache
     // bodies are Buffers, outside this limit. Cost: ~0.6% more CPU in full collections under writes.
     '--max-old-space-size=128',
-    // `gc`, for one thing only: once ready, src/platform/heap.ts gives back the young generation boot
+    // `gc`, for one thing only: once ready, src/runtime/heap.ts gives back the young generation boot
     // grew (~14 MB), which V8 would otherwise keep for 8–25 s.
     '--expose-gc',
     // One V8 helper thread instead of four (concurrent marking, sweeping and compiling). Each thread

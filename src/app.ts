@@ -4,7 +4,7 @@
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import { apiCors, apiRoutes } from './api.js';
+import { apiCors, apiRoutes } from './api/router.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { forwardedHeaders, proxyCheck } from './middleware/forwarded.js';
 import { requestId } from './middleware/request-id.js';
@@ -12,23 +12,25 @@ import { health } from './middleware/health.js';
 import { servedBy } from './middleware/served-by.js';
 import { accessLog, accessLogSink } from './middleware/access-log.js';
 import { serverTiming, timedLayers } from './middleware/server-timing.js';
-import { responseCache, type ResponseCache } from './middleware/cache.js';
-import { answerHitsEarly } from './middleware/fast-hits.js';
+import { responseCache, type ResponseCache } from './cache/response-cache.js';
+import { answerHitsEarly } from './cache/fast-hits.js';
 import { compression } from './middleware/compress.js';
 import { bodyBytes } from './middleware/body-bytes.js';
-import { generationStore } from './platform/cache.js';
-import type { AppDeps, RequestState } from './platform/state.js';
+import { generationStore } from './cache/generation.js';
+import type { RequestState } from './core/state.js';
+import type { AppDeps } from './runtime/deps.js';
 import conditionalGet from 'koa-conditional-get';
 import etag from 'koa-etag';
 import path from 'node:path';
-import { pageNotFound, pageRouter } from './pages.js';
-import { csrfProtection } from './middleware/csrf.js';
+import { pageNotFound, pageRouter } from './site/router.js';
+import { csrfProtection } from './sessions/csrf.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
-import { writeLimits } from './platform/write-limits.js';
+import { writeLimits } from './limits/write-limits.js';
 import { publicFiles, singlePageApp } from './middleware/public-files.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { cookieKeys, csrfToken, currentUser, sessions, takeFlash } from './middleware/session.js';
-import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from './platform/render.js';
+import { cookieKeys, csrfToken, sessions, takeFlash } from './sessions/session.js';
+import { currentUser } from './site/current-user.js';
+import { createRenderer, errorPages, fingerprintPublicFiles, publicDir } from './site/render.js';
 
 /** The response cache both the onion and the early hits read (undefined with CACHE=off). */
 function createCache(deps: AppDeps): ResponseCache | undefined {

@@ -1,15 +1,15 @@
 // Opens what the app stands on — database (migrated), signing secret, tokens — in one place,
 // shared by bin/www, the CLI and the tests.
-import { createTokenSigner } from './users/token.js';
+import { createTokenSigner } from './runtime/tokens.js';
 import type { Config } from './config.js';
-import { openDatabase } from './platform/db.js';
-import { closeRenderer, configureRenderer } from './platform/markdown.js';
-import { closeLogFiles } from './platform/log-files.js';
-import type { Logger } from './platform/logger.js';
-import { migrateToLatest } from './platform/migrate.js';
-import { closeRedis, openRedis, type Redis } from './platform/redis.js';
-import { loadOrCreateSecret } from './platform/secret.js';
-import type { AppDeps } from './platform/state.js';
+import { openDatabase } from './db/database.js';
+import { closeRenderer, configureRenderer } from './articles/markdown.js';
+import { closeLogFiles } from './runtime/log-files.js';
+import type { Logger } from './runtime/logger.js';
+import { migrateToLatest } from './db/migrate.js';
+import { closeRedis, openRedis, type Redis } from './db/redis.js';
+import { loadOrCreateSecret } from './runtime/secret.js';
+import type { AppDeps } from './runtime/deps.js';
 
 export class BootError extends Error {
   override name = 'BootError';

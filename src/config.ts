@@ -47,7 +47,7 @@ const schema = z.object({
   TOKEN_TTL: z.string().regex(/^\d+[smhdw]$/, 'must look like 30d, 12h or 900s').default('30d'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SERVER_TIMING: flag.optional(),
-  // Render-once cache of anonymous GETs (src/middleware/cache.ts); CACHE=off measures without it. Same value on every worker.
+  // Render-once cache of anonymous GETs (src/cache/response-cache.ts); CACHE=off measures without it. Same value on every worker.
   CACHE: flag.default(true),
   // gzip responses over 1 KB in the app; turn off when nginx (which gzips itself) is in front.
   COMPRESS: flag.default(true),
@@ -63,7 +63,7 @@ const schema = z.object({
   LOG_ROTATE_INTERVAL: z.string().regex(/^(\d+[smhd]|off)$/, 'must look like 1d, 6h, 30m or off')
     .refine(dividesItsUnit, 'hours must divide 24, and minutes or seconds 60 (1h, 6h, 15m …)').default('1d'),
   LOG_RETAIN_DAYS: z.coerce.number().int().min(1).default(14),
-  // Markdown rendering (src/platform/markdown.ts): off the main thread, each render cut off after this long (422).
+  // Markdown rendering (src/articles/markdown.ts): off the main thread, each render cut off after this long (422).
   RENDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   // The response cache's entry cap, beside CACHE_MAX_MB's byte cap.
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -75,7 +75,7 @@ const schema = z.object({
   // Database calls that may wait for a pooled MySQL connection at once; beyond it, 503 at once. A list
   // page makes several calls at once, so 100 turned away most of 50 readers' requests (bench).
   DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(1000),
-  // Write rate limits (src/platform/rate-limit.ts): per account and per client address, shared by every worker.
+  // Write rate limits (src/limits/rate-limit.ts): per account and per client address, shared by every worker.
   // Every POST/PUT/DELETE but sign-in counts; a window's budget spent, 429 with Retry-After until it ends.
   WRITE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(60),
   WRITE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),

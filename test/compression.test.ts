@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { rawRequest } from './support/client.js';
-import { startTestServer } from './support/server.js';
+import { rawRequest } from '../support/client.js';
+import { startTestServer } from '../support/server.js';
 
 const rawGet = (url: string, headers: Record<string, string>) => rawRequest(url, { headers });
 

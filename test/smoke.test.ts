@@ -1,7 +1,7 @@
 // When a newcomer starts Quire with nothing configured, then the API answers on SQLite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from './support/server.js';
+import { startTestServer } from '../support/server.js';
 
 test('when the app starts on SQLite, then GET /api/articles is an empty list and /healthz is 200', async () => {
   const server = await startTestServer('sqlite');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { createMysqlDatabase } from '../../test/support/services.js';
+import { createMysqlDatabase } from '../../support/services.js';
 import { runCommand } from './processes.js';
 
 export interface SeedSize {

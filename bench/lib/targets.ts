@@ -99,6 +99,6 @@ export function targetsMarkdown(targets: Target[]): string {
     '|---|---|---|',
     ...targets.map((t) => `| ${t.target} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} | ${t.detail} |`),
     '',
-    'Freshness (a write through one worker is read through another at once) is checked by `test/perf/freshness.test.ts`, not here.',
+    'Freshness (a write through one worker is read through another at once) is checked by `test/cache/freshness.test.ts`, not here.',
   ].join('\n');
 }

@@ -1,10 +1,10 @@
 // All SQL about articles, their tags and favourites. Lists page over articles, never joined rows,
 // and each article's tags come in the same row, kept on it as JSON (no N+1, no second query).
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
-import { isMysql, orUpdate, type Db } from '../platform/db.js';
-import { isMissingParent, notFound } from '../platform/errors.js';
-import { prepared } from '../platform/prepared.js';
-import type { Database } from '../platform/db.types.js';
+import { isMysql, orUpdate, type Db } from '../db/database.js';
+import { isMissingParent, notFound } from '../core/errors.js';
+import { prepared } from '../db/prepared.js';
+import type { Database } from '../db/schema.js';
 import type { ArticleTable } from './article.table.js';
 
 export interface ArticleFilter {

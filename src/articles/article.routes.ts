@@ -1,9 +1,10 @@
 // JSON API for articles, the feed, favourites and tags.
 import { Router } from '@koa/router';
-import { requireUser } from '../middleware/auth.js';
+import { requireUser } from '../core/state.js';
 import { profileJson } from '../profiles/profile.routes.js';
-import type { AppContext, AppDeps, RequestState } from '../platform/state.js';
-import { parseBody, parseInput, queryInt } from '../platform/validation.js';
+import type { AppContext, RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { parseBody, parseInput, queryInt } from '../core/validation.js';
 import { createArticleInput, listQuery, updateArticleInput } from './article.schema.js';
 import * as articles from './article.service.js';
 import type { Article, ArticlePage, ArticleSummary } from './article.service.js';

@@ -1,6 +1,6 @@
 // Input rules for articles and the article list's query parameters.
 import { z } from 'zod';
-import { requiredLine, requiredText, text, withoutLineControls } from '../platform/validation.js';
+import { requiredLine, requiredText, text, withoutLineControls } from '../core/validation.js';
 
 const tagList = z.array(requiredLine(64), { error: 'must be a list of tags' })
   .max(20, 'may hold at most 20 tags')
@@ -21,7 +21,6 @@ export const updateArticleInput = z.object({
 });
 
 // A comment lives in a MySQL TEXT column (65,535 bytes): 16,000 characters of up to 4 bytes each fit.
-export const commentInput = z.object({ body: requiredText(16_000) });
 
 export const listQuery = z.object({
   // Read as a stored tag is written, so ?tag= finds a tag whose control characters were dropped.

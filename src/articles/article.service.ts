@@ -1,8 +1,8 @@
 // The rules for articles: who may write what, slugs, favourites, lists. Returns domain objects.
-import type { Db } from '../platform/db.js';
-import { inTransaction, isUniqueViolation } from '../platform/db.js';
-import { forbidden, notFound } from '../platform/errors.js';
-import { renderMarkdown } from '../platform/markdown.js';
+import type { Db } from '../db/database.js';
+import { inTransaction, isUniqueViolation } from '../db/database.js';
+import { forbidden, notFound } from '../core/errors.js';
+import { renderMarkdown } from './markdown.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
 import * as repo from './article.repo.js';

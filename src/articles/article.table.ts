@@ -41,3 +41,13 @@ export interface FavoriteTable {
   article_id: number;
   created_at: number;
 }
+
+declare module '../db/schema.js' {
+  interface Database {
+    articles: ArticleTable;
+    article_tags: ArticleTagTable;
+    tag_counts: TagCountTable;
+    site_totals: SiteTotalTable;
+    favorites: FavoriteTable;
+  }
+}

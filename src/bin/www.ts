@@ -6,10 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { createRequestHandler } from '../app.js';
 import { BootError, closeServices, openServices } from '../boot.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { createDrainableServer } from '../platform/drain.js';
-import { createLogger } from '../platform/logger.js';
-import { logFileOptions, openLogFile } from '../platform/log-files.js';
-import { settleHeap } from '../platform/heap.js';
+import { createDrainableServer } from '../runtime/drain.js';
+import { createLogger } from '../runtime/logger.js';
+import { logFileOptions, openLogFile } from '../runtime/log-files.js';
+import { settleHeap } from '../runtime/heap.js';
 
 function fail(message: string): never {
   process.stderr.write(`quire: ${message}\n`);
@@ -47,7 +47,7 @@ export async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info({ ...phase('ready'), url: `http://${config.HOST}:${port}`, database: deps.database.label }, 'quire is ready');
     process.send?.('ready'); // pm2 wait_ready
-    // Ready first: serving comes before giving boot's memory back (src/platform/heap.ts).
+    // Ready first: serving comes before giving boot's memory back (src/runtime/heap.ts).
     settleHeap().then((settled) => {
       if (settled) logger.debug({ youngBytes: [settled.before, settled.after], collections: settled.collections, oldUsedBytes: settled.oldUsed, fullMs: settled.fullMs }, 'heap settled');
     }, (err: unknown) => logger.warn({ err }, 'could not settle the heap after boot'));

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase } from '../platform/db.js';
-import { pendingMigrations } from '../platform/migrate.js';
+import { openDatabase } from '../db/database.js';
+import { pendingMigrations } from '../db/migrate.js';
 
 type Mark = '✓' | '!' | '✗' | '·';
 interface Finding { mark: Mark; text: string }

@@ -1,7 +1,7 @@
 // `quire migrate`: brings the database named by DATABASE_URL to the latest schema.
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../platform/db.js';
-import { migrateToLatest } from '../platform/migrate.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
 
 export async function run(): Promise<void> {
   const config = loadConfig();

@@ -1,11 +1,11 @@
-// `quire nginx`: writes the nginx config that fronts Quire (see src/platform/nginx-config.ts and
+// `quire nginx`: writes the nginx config that fronts Quire (see src/cli/nginx-config.ts and
 // docs/deploy.md). The client body limit comes from the app's own BODY_LIMIT; with no --server the
 // upstream is this machine's HOST:PORT.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { BALANCING_METHODS, buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../platform/nginx-config.js';
+import { BALANCING_METHODS, buildNginxConfig, parseUpstreamServer, type BalancingMethod } from './nginx-config.js';
 
 const usage = `usage: quire nginx [options]
   --server "host:port [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down]"

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
-import { generationStore } from '../platform/cache.js';
+import { generationStore } from '../cache/generation.js';
 import { resetSite, seedSite, type SeedPhase } from '../seed/seed.js';
 import { withServices } from './context.js';
 

@@ -1,7 +1,7 @@
 // All SQL about comments.
 import type { Insertable } from 'kysely';
-import type { Db } from '../platform/db.js';
-import { prepared } from '../platform/prepared.js';
+import type { Db } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import { onArticle } from '../articles/article.repo.js';
 import type { CommentTable } from './comment.table.js';
 

@@ -1,11 +1,12 @@
 // JSON API for comments on an article.
 import { Router } from '@koa/router';
-import { requireUser } from '../middleware/auth.js';
+import { requireUser } from '../core/state.js';
 import { profileJson } from '../profiles/profile.routes.js';
-import { commentInput } from '../articles/article.schema.js';
-import { notFound } from '../platform/errors.js';
-import type { AppDeps, RequestState } from '../platform/state.js';
-import { parseBody } from '../platform/validation.js';
+import { commentInput } from './comment.schema.js';
+import { notFound } from '../core/errors.js';
+import type { RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { parseBody } from '../core/validation.js';
 import { addComment, deleteComment, listComments, type Comment } from './comment.service.js';
 
 export function commentJson(c: Comment) {

@@ -1,6 +1,6 @@
 // The rules for comments: anyone signed in may comment; only a comment's author may delete it.
-import type { Db } from '../platform/db.js';
-import { forbidden, notFound } from '../platform/errors.js';
+import type { Db } from '../db/database.js';
+import { forbidden, notFound } from '../core/errors.js';
 import { articleIdentity } from '../articles/article.service.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';

@@ -10,3 +10,9 @@ export interface CommentTable {
   updated_at: number;
 }
 export type CommentRow = Selectable<CommentTable>;
+
+declare module '../db/schema.js' {
+  interface Database {
+    comments: CommentTable;
+  }
+}

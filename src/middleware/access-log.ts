@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Next } from 'koa';
 import type { Config } from '../config.js';
-import { logFileOptions, openLineLog } from '../platform/log-files.js';
-import type { AppContext } from '../platform/state.js';
+import { logFileOptions, openLineLog } from '../runtime/log-files.js';
+import type { AppContext } from '../core/state.js';
 
 export interface AccessEntry {
   ip: string;

@@ -4,7 +4,7 @@
 // three JSON.stringify calls per answer. Sitting just inside the ETag layer, this leaves every layer
 // above a Buffer, with the Content-Type Koa already set for the string or object.
 import type { Next } from 'koa';
-import type { AppContext } from '../platform/state.js';
+import type { AppContext } from '../core/state.js';
 
 /** A body Koa holds in memory, as the bytes it would send; undefined for streams, files and empty bodies. */
 export function bytesOf(body: unknown): Buffer | undefined {

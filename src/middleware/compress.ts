@@ -13,7 +13,7 @@ import compressible from 'compressible';
 import koaCompress from 'koa-compress';
 import Negotiator from 'negotiator';
 import type { Middleware, Next } from 'koa';
-import type { AppContext, RequestState } from '../platform/state.js';
+import type { AppContext, RequestState } from '../core/state.js';
 import { bytesOf } from './body-bytes.js';
 
 const THRESHOLD = 1024;

@@ -1,9 +1,9 @@
 // The outermost layer: every error ends here. User mistakes become the contract's 4xx,
 // dependency outages a 503, and anything else a plain 500 with the request id and a full log line.
 import type { Next } from 'koa';
-import { AppError, isDependencyDown, notFound, unavailable, type FieldErrors } from '../platform/errors.js';
-import type { Logger } from '../platform/logger.js';
-import { isApiPath, type AppContext } from '../platform/state.js';
+import { AppError, isDependencyDown, notFound, unavailable, type FieldErrors } from '../core/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { isApiPath, type AppContext } from '../core/state.js';
 
 /** Sent with every 503: a stalled or lost dependency is given up on within seconds, and the client may try again as soon. */
 export const RETRY_AFTER_SECONDS = '5';

@@ -3,7 +3,7 @@
 import { BlockList, isIP, isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Next } from 'koa';
-import type { AppContext } from '../platform/state.js';
+import type { AppContext } from '../core/state.js';
 
 function trustedProxies(entries: string[]): BlockList {
   const list = new BlockList();

@@ -3,11 +3,12 @@
 // Redis only degrades: cached and anonymous pages need none of it, and every worker shares it, so
 // taking workers out of nginx's rotation for it would stop what they can still serve.
 import type { Next } from 'koa';
-import type { DatabaseHandle } from '../platform/db.js';
-import { isDatabaseTimeout } from '../platform/mysql-pool.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { isDatabaseTimeout } from '../db/mysql-pool.js';
 import { RETRY_AFTER_SECONDS } from './error-handler.js';
-import type { Redis } from '../platform/redis.js';
-import type { AppContext, AppDeps } from '../platform/state.js';
+import type { Redis } from '../db/redis.js';
+import type { AppContext } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
 
 /** ok; timeout: connected (or waited for) but no answer in time; down: refused, closed or failed. */
 export type DependencyState = 'ok' | 'timeout' | 'down';

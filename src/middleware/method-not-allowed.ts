@@ -2,8 +2,8 @@
 // allowedMethods() answers 501 in plain text for a method it does not know (PROPFIND, PURGE, LOCK …)
 // and a bare 405 for one it knows; both become AppError('not_allowed'), the error handler's to shape.
 import type { Next } from 'koa';
-import { AppError } from '../platform/errors.js';
-import type { AppContext } from '../platform/state.js';
+import { AppError } from '../core/errors.js';
+import type { AppContext } from '../core/state.js';
 
 const nothingBelow = async () => undefined;
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Next } from 'koa';
 import send from 'koa-send';
-import type { AppContext } from '../platform/state.js';
+import type { AppContext } from '../core/state.js';
 
 const YEAR_MS = 365 * 86_400_000;
 const FIVE_MINUTES_MS = 300_000;

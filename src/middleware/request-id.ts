@@ -3,7 +3,7 @@
 // echoes it back.
 import { randomUUID } from 'node:crypto';
 import type { Next } from 'koa';
-import type { AppContext } from '../platform/state.js';
+import type { AppContext } from '../core/state.js';
 
 const sane = /^[\w.:-]{1,128}$/;
 

@@ -1,8 +1,8 @@
 // The onion made visible: with SERVER_TIMING on, every response says in a Server-Timing header how
 // long each layer took by itself (its time minus the layers inside it) and how long the database took.
 import type { Middleware, Next } from 'koa';
-import { RequestTimings, currentTimings, runWithTimings } from '../platform/request-timing.js';
-import type { AppContext } from '../platform/state.js';
+import { RequestTimings, currentTimings, runWithTimings } from '../core/request-timing.js';
+import type { AppContext } from '../core/state.js';
 
 /** Outermost layer: opens the request's timings and writes the header once everything inside is done. */
 export function serverTiming() {

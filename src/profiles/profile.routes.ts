@@ -1,7 +1,8 @@
 // JSON API for profiles and follows.
 import { Router } from '@koa/router';
-import { requireUser } from '../middleware/auth.js';
-import type { AppDeps, RequestState } from '../platform/state.js';
+import { requireUser } from '../core/state.js';
+import type { RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
 import { followUser, getProfile, unfollowUser, type Profile } from './profile.service.js';
 
 /** The contract's Profile, from an explicit allow-list of fields. */

@@ -1,7 +1,8 @@
 // Profiles as others see them, and follows.
-import type { Db } from '../platform/db.js';
-import { invalid, notFound } from '../platform/errors.js';
+import type { Db } from '../db/database.js';
+import { invalid, notFound } from '../core/errors.js';
 import * as users from '../users/user.repo.js';
+import * as follows from './profile.repo.js';
 import type { User } from '../users/user.service.js';
 
 export interface Profile {
@@ -24,18 +25,18 @@ async function profileRow(db: Db, username: string) {
 
 export async function getProfile(db: Db, viewer: User | undefined, username: string): Promise<Profile> {
   const row = await profileRow(db, username);
-  return toProfile(row, viewer ? await users.isFollowing(db, viewer.id, row.id) : false);
+  return toProfile(row, viewer ? await follows.isFollowing(db, viewer.id, row.id) : false);
 }
 
 export async function followUser(db: Db, viewer: User, username: string): Promise<Profile> {
   const row = await profileRow(db, username);
   if (row.id === viewer.id) throw invalid('profile', 'cannot follow yourself');
-  await users.insertFollow(db, viewer.id, row.id);
+  await follows.insertFollow(db, viewer.id, row.id);
   return toProfile(row, true);
 }
 
 export async function unfollowUser(db: Db, viewer: User, username: string): Promise<Profile> {
   const row = await profileRow(db, username);
-  await users.deleteFollow(db, viewer.id, row.id);
+  await follows.deleteFollow(db, viewer.id, row.id);
   return toProfile(row, false);
 }

@@ -1,7 +1,7 @@
 // All SQL of the seeder: bulk inserts with explicit ids, and emptying a site.
 import type { Insertable } from 'kysely';
-import type { Db } from '../platform/db.js';
-import type { Database } from '../platform/db.types.js';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 
 export type SeededTable = 'users' | 'follows' | 'articles' | 'article_tags' | 'favorites' | 'comments';
 

@@ -1,10 +1,10 @@
 // Fills a database with a realistic site: users (one shared password hash), follows, articles with
 // markdown rendered by the real renderer, 3–5 tags each, favourites and comments. Batched inserts,
 // one transaction per batch, explicit ids (the seed expects an empty site; see resetSite).
-import type { Db } from '../platform/db.js';
+import type { Db } from '../db/database.js';
 // In-process, not through the render thread: the seeder's bodies are our own text (content.ts),
 // and thousands of thread round-trips would slow a seed for no safety gained.
-import { renderSafeHtml } from '../platform/markdown-render.js';
+import { renderSafeHtml } from '../articles/markdown-render.js';
 import { slugify } from '../articles/slug.js';
 import { recountArticles, recountTags, refreshTagLists } from '../articles/article.repo.js';
 import { hashPassword } from '../users/password.js';

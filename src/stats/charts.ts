@@ -1,7 +1,7 @@
 // Charts drawn by the server as inline SVG: no script, no CDN, readable with CSS off. Pure
 // functions from numbers to markup; colours are presentation attributes, so a strict CSP
 // (no inline styles) lets them through. Every label is escaped.
-import { escapeHtml } from '../platform/html.js'; // SVG text takes the same entities as HTML
+import { escapeHtml } from '../core/html.js'; // SVG text takes the same entities as HTML
 
 export type Series = Array<[string, number]>;
 

@@ -3,7 +3,7 @@
 // `quire logs` and by /admin/stats, so both always agree.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isAccessLogName } from '../platform/log-files.js';
+import { isAccessLogName } from '../runtime/log-files.js';
 import { parseAccessLine, type AccessRecord } from './access-line.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { forEachLine } from './line-reader.js';

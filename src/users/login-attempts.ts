@@ -1,9 +1,9 @@
 // Applies the sign-in limits to a request: the API's POST /api/users/login and the login page both
 // sign in through signInWithinLimits, which counts the attempt, checks the password in one of the
 // worker's few checking slots, and gives the attempt back when an outage stopped it.
-import { AppError, isDependencyDown } from '../platform/errors.js';
-import type { LimitDeps } from '../platform/rate-limit.js';
-import type { AppContext } from '../platform/state.js';
+import { AppError, isDependencyDown } from '../core/errors.js';
+import type { LimitDeps } from '../limits/rate-limit.js';
+import type { AppContext } from '../core/state.js';
 import { loginLimiter, type LoginLimiter } from './login-limit.js';
 import { PasswordCheckSlots, PasswordChecksBusy } from './password.js';
 import type { LoginInput } from './user.schema.js';

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import SQLite from 'better-sqlite3';
-import { apiClient } from '../../test/support/client.js';
-import { startTestServer } from '../../test/support/server.js';
-import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../test/support/services.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
+import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
 
 const rateLimitRows = (file: string) => {
   const sqlite = new SQLite(file, { readonly: true });

@@ -1,9 +1,9 @@
 // The sign-in rate limits, two budgets per window (LOGIN_WINDOW_SECONDS): LOGIN_MAX_ATTEMPTS per client
 // address and email, and LOGIN_ADDRESS_MAX_ATTEMPTS per address whatever the email, so one address
-// trying a new email each time is cut off too. Counted in Redis or the database (platform/rate-limit.ts),
+// trying a new email each time is cut off too. Counted in Redis or the database (limits/rate-limit.ts),
 // so a pm2 cluster or several machines share them. Knows nothing of HTTP; login-attempts.ts applies it.
 import { createHash } from 'node:crypto';
-import { limiterFor, type LimitDeps } from '../platform/rate-limit.js';
+import { limiterFor, type LimitDeps } from '../limits/rate-limit.js';
 
 export interface LoginVerdict {
   allowed: boolean;

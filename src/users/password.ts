@@ -1,7 +1,7 @@
 // Password hashing with scrypt on libuv's thread pool, so hashing never blocks the event loop; and
 // the cap on sign-in checks in flight, so a flood of them cannot starve real users of that pool.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { AppError } from '../platform/errors.js';
+import { AppError } from '../core/errors.js';
 
 const params = { N: 16384, r: 8, p: 1, keylen: 32 };
 

@@ -1,6 +1,6 @@
-// All SQL about users and follows.
-import type { Db } from '../platform/db.js';
-import { prepared } from '../platform/prepared.js';
+// All SQL about users.
+import type { Db } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { UserRow, UserTable } from './user.table.js';
 import type { Insertable, Updateable } from 'kysely';
 
@@ -46,22 +46,6 @@ export async function updateUser(db: Db, id: number, changes: Updateable<UserTab
 export async function firstUserId(db: Db): Promise<number | undefined> {
   const row = await db.selectFrom('users').select((eb) => eb.fn.min<number>('id').as('id')).executeTakeFirst();
   return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
-}
-
-export async function isFollowing(db: Db, followerId: number, followedId: number): Promise<boolean> {
-  const row = await db.selectFrom('follows').select('follower_id')
-    .where('follower_id', '=', followerId).where('followed_id', '=', followedId).executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function insertFollow(db: Db, followerId: number, followedId: number): Promise<void> {
-  // Idempotent: a second follow (or a concurrent one) is not an error.
-  await db.insertInto('follows').values({ follower_id: followerId, followed_id: followedId, created_at: Date.now() })
-    .ignore().execute();
-}
-
-export async function deleteFollow(db: Db, followerId: number, followedId: number): Promise<void> {
-  await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followed_id', '=', followedId).execute();
 }
 
 export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'is_admin'>[]> {

@@ -1,9 +1,10 @@
 // JSON API for accounts: register, sign in, current user, update.
 import { Router } from '@koa/router';
-import { requireUser } from '../middleware/auth.js';
+import { requireUser } from '../core/state.js';
 import { signInWithinLimits } from './login-attempts.js';
-import type { AppDeps, RequestState } from '../platform/state.js';
-import { parseBody } from '../platform/validation.js';
+import type { RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { parseBody } from '../core/validation.js';
 import { loginInput, registerInput, updateInput } from './user.schema.js';
 import { registerUser, updateUser, type User } from './user.service.js';
 

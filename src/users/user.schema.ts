@@ -1,6 +1,6 @@
 // Input rules for users: what register, login and update accept. Messages follow the contract.
 import { z } from 'zod';
-import { BLANK, plainText, requiredText, text } from '../platform/validation.js';
+import { BLANK, plainText, requiredText, text } from '../core/validation.js';
 import { USERNAME_KEY_MAX, usernameKey } from './username.js';
 
 // Stored in NFC, the form browsers send in a URL, so /@name finds the name as it was typed. Unlike

@@ -1,23 +1,16 @@
 // The rules for accounts: registration, sign-in, profile changes. Knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../platform/db.js';
-import { isUniqueViolation } from '../platform/db.js';
-import { conflict, invalid, unauthorized } from '../platform/errors.js';
+import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/database.js';
+import { conflict, invalid, unauthorized } from '../core/errors.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as repo from './user.repo.js';
 import type { UserRow } from './user.table.js';
 import type { LoginInput, RegisterInput, UpdateInput } from './user.schema.js';
 import { usernameKey } from './username.js';
+import type { User } from '../core/state.js';
 
-export interface User {
-  id: number;
-  publicId: string;
-  username: string;
-  email: string;
-  bio: string | null;
-  image: string | null;
-  isAdmin: boolean;
-}
+export type { User };
 
 export function toUser(row: UserRow): User {
   return {

@@ -1,4 +1,4 @@
-// Row shapes of the users and follows tables.
+// Row shape of the users table.
 import type { Generated, Selectable } from 'kysely';
 
 export interface UserTable {
@@ -21,8 +21,8 @@ export interface UserTable {
 }
 export type UserRow = Selectable<UserTable>;
 
-export interface FollowTable {
-  follower_id: number;
-  followed_id: number;
-  created_at: number;
+declare module '../db/schema.js' {
+  interface Database {
+    users: UserTable;
+  }
 }

@@ -1,7 +1,7 @@
 // The API suite, defined once and run on each database by contract.<dialect>.test.ts: the
 // RealWorld contract (shared/REALWORLD.md), concurrent writes, and hostile input.
 import { describe } from 'node:test';
-import type { TestDialect } from '../support/server.js';
+import type { TestDialect } from '../../support/server.js';
 import { useServer } from './harness.js';
 import { articleContract } from './suites/articles.js';
 import { badInputContract } from './suites/bad-input.js';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../src/users/password.js';
 import { usernameKey } from '../../src/users/username.js';
-import { apiClient, type ApiResponse } from '../support/client.js';
-import { startTestServer, type TestDialect, type TestServer } from '../support/server.js';
+import { apiClient, type ApiResponse } from '../../support/client.js';
+import { startTestServer, type TestDialect, type TestServer } from '../../support/server.js';
 
 export type Api = ReturnType<typeof apiClient>;
 

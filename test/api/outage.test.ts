@@ -4,10 +4,10 @@
 // outage is made by cutting a TCP forwarder between the app and it, never by stopping it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient } from '../support/client.js';
-import { MYSQL_ADMIN_URL, createMysqlDatabase, freePort, needService } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { startWww, stopWww, type Www } from '../support/www.js';
+import { apiClient } from '../../support/client.js';
+import { MYSQL_ADMIN_URL, createMysqlDatabase, freePort, needService } from '../../support/services.js';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
+import { startWww, stopWww, type Www } from '../../support/www.js';
 import { assertError, uniq } from './harness.js';
 
 describe('start-up', () => {

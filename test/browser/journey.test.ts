@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { assertWellFormedPage, chromiumMissing, launchBrowser, screenshotter, watchRequests } from './browser.js';
 
 describe('the browser journey of a writer and a reader', { timeout: 120_000, skip: chromiumMissing() }, () => {

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient } from '../pages/page-client.js';
 import { chromiumMissing, launchBrowser, screenshotter } from './browser.js';
 

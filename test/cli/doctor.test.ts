@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { openDatabase } from '../../src/platform/db.js';
-import { migrateToLatest } from '../../src/platform/migrate.js';
-import { freePort, needService, REDIS_TEST_URL } from '../support/services.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { freePort, needService, REDIS_TEST_URL } from '../../support/services.js';
 
 const run = promisify(execFile);
 

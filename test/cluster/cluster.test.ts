@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
-import { apiClient } from '../support/client.js';
-import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
-import { ensureBuilt } from '../support/build.js';
+import { apiClient } from '../../support/client.js';
+import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
+import { ensureBuilt } from '../../support/build.js';
 import { startCluster, type Cluster } from './pm2-harness.js';
 
 const skip = (await needService('MariaDB', MYSQL_ADMIN_URL)) ?? (await needService('Redis', REDIS_TEST_URL));

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createMysqlDatabase, freePort, REDIS_TEST_URL } from '../support/services.js';
-import { root } from '../support/build.js';
+import { createMysqlDatabase, freePort, REDIS_TEST_URL } from '../../support/services.js';
+import { root } from '../../support/build.js';
 
 const exec = promisify(execFile);
 const pm2Bin = path.join(root, 'node_modules', '.bin', 'pm2');

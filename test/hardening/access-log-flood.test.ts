@@ -7,10 +7,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { closeLogFiles, logFileOptions, openLineLog } from '../../src/platform/log-files.js';
+import { closeLogFiles, logFileOptions, openLineLog } from '../../src/runtime/log-files.js';
 import { parseAccessLine } from '../../src/stats/access-line.js';
-import { rawRequest } from '../support/client.js';
-import { startTestServer } from '../support/server.js';
+import { rawRequest } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
 
 const REQUESTS = 10_000;
 const CONNECTIONS = 100;

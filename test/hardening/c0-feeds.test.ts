@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { serviceMissing } from '../support/services.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { serviceMissing } from '../../support/services.js';
 
 // Every C0 control but tab, LF and CR (which XML 1.0 allows), and the two non-characters it forbids.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point

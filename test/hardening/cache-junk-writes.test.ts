@@ -6,10 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient } from '../pages/page-client.js';
-import { generationStore } from '../../src/platform/cache.js';
+import { generationStore } from '../../src/cache/generation.js';
 
 let server: TestServer;
 let token: string;

@@ -4,9 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { PER_PAGE } from '../../src/articles/article.pages.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { PER_PAGE } from '../../src/site/article.pages.js';
 
 let server: TestServer;
 

@@ -15,9 +15,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { apiClient, rawRequest } from '../support/client.js';
-import { ensureBuilt } from '../support/build.js';
-import { freePort, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
+import { apiClient, rawRequest } from '../../support/client.js';
+import { ensureBuilt } from '../../support/build.js';
+import { freePort, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
 import { startCluster, type Cluster } from '../cluster/pm2-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,10 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 
 const skip = (await needService('MariaDB', MYSQL_ADMIN_URL)) ?? (await needService('Redis', REDIS_TEST_URL));
 /** A behavioural bound, far above a hit's cost (well under 10 ms here) and far below any Redis timeout. */

@@ -2,15 +2,15 @@
 // told 404, on SQLite and on MariaDB alike, never a 500 from a foreign-key violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient, type ApiResponse } from '../support/client.js';
-import { MYSQL_ADMIN_URL, needService } from '../support/services.js';
-import { startTestServer, type TestDialect, type TestServer } from '../support/server.js';
+import { apiClient, type ApiResponse } from '../../support/client.js';
+import { MYSQL_ADMIN_URL, needService } from '../../support/services.js';
+import { startTestServer, type TestDialect, type TestServer } from '../../support/server.js';
 import { createArticle, registerUser, type Api, type Writer } from '../api/harness.js';
 import * as articleRepo from '../../src/articles/article.repo.js';
 import * as commentRepo from '../../src/comments/comment.repo.js';
 import { addComment } from '../../src/comments/comment.service.js';
 import type { User } from '../../src/users/user.service.js';
-import { AppError } from '../../src/platform/errors.js';
+import { AppError } from '../../src/core/errors.js';
 import { sql } from 'kysely';
 
 const ROUNDS = 25;

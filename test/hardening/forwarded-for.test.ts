@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { clientIp, proxyCheck } from '../../src/middleware/forwarded.js';
-import { closeLogFiles } from '../../src/platform/log-files.js';
+import { closeLogFiles } from '../../src/runtime/log-files.js';
 import { parseAccessLine } from '../../src/stats/access-line.js';
-import { rawRequest } from '../support/client.js';
-import { startTestServer } from '../support/server.js';
+import { rawRequest } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
 
 const TRUSTED = ['127.0.0.1', '10.0.0.0/8', 'fd00::/8'];
 

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { ensureBuilt, root } from '../support/build.js';
+import { ensureBuilt, root } from '../../support/build.js';
 
 const exec = promisify(execFile);
 
 test('when Quire runs compiled from dist/ under plain node, then markdown renders in its worker thread', async () => {
   await ensureBuilt();
   const script = [
-    "const markdown = await import('./dist/platform/markdown.js');",
+    "const markdown = await import('./dist/articles/markdown.js');",
     "console.log(JSON.stringify([await markdown.renderMarkdown('*compiled* ![a](https://example.com/a.png)'), markdown.renderThreads()]));",
     'await markdown.closeRenderer();',
   ].join('\n');

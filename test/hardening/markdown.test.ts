@@ -3,8 +3,8 @@
 // reader's GET / keeps answering in under 100 ms while it runs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiResponse } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient, type ApiResponse } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient } from '../pages/page-client.js';
 import { hostileClasses, hostileInput } from './markdown-corpus.js';
 

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { rawRequest, type RawResponse } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { rawRequest, type RawResponse } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 
 const UNKNOWN = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'PURGE', 'SEARCH', 'REPORT', 'MKCALENDAR', 'LINK', 'QUERY'];
 

@@ -11,8 +11,8 @@ import { formatAccessLine } from '../../src/middleware/access-log.js';
 import { choosePeriod } from '../../src/stats/stats.service.js';
 import { parseMoment } from '../../src/stats/period.js';
 import { pageClient } from '../pages/page-client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { withTempDir } from '../support/temp-dir.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { withTempDir } from '../../support/temp-dir.js';
 import { sampleEntries } from '../logs/sample-log.js';
 
 const run = promisify(execFile);

@@ -2,9 +2,9 @@
 // so a flood of them cannot grow it without bound; the API still lists them all, oldest first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMENTS_PER_PAGE } from '../../src/articles/article.pages.js';
-import { apiClient } from '../support/client.js';
-import { startTestServer } from '../support/server.js';
+import { COMMENTS_PER_PAGE } from '../../src/site/article.pages.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
 
 test('when an article has more comments than a page holds, then its page shows the newest and links to older ones', async () => {
   const server = await startTestServer('sqlite');

@@ -5,10 +5,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { apiClient } from '../support/client.js';
-import { startTestServer } from '../support/server.js';
-import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
+import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
+import { startTcpProxy } from '../../support/tcp-proxy.js';
 import { addressClient, timedSignIn } from './rate-limit-client.js';
 
 describe('sign-in spraying', () => {

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../support/services.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { createMysqlDatabase, MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
+import { startTcpProxy } from '../../support/tcp-proxy.js';
 import { pageClient } from '../pages/page-client.js';
 import { addressClient } from './rate-limit-client.js';
 

@@ -10,10 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { pageClient } from '../pages/page-client.js';
-import { apiClient } from '../support/client.js';
-import { MYSQL_ADMIN_URL, REDIS_TEST_URL, createMysqlDatabase, freePort, needService } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { startWww, stopWww, type Www } from '../support/www.js';
+import { apiClient } from '../../support/client.js';
+import { MYSQL_ADMIN_URL, REDIS_TEST_URL, createMysqlDatabase, freePort, needService } from '../../support/services.js';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
+import { startWww, stopWww, type Www } from '../../support/www.js';
 import { uniq } from '../api/harness.js';
 
 const FAULT_MS = 10_000;

@@ -3,10 +3,10 @@
 // survive the migration that adds the key. On SQLite and on MariaDB.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as m009 from '../../src/platform/migrations/009_username_key.js';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestDialect, type TestServer } from '../support/server.js';
-import { MYSQL_ADMIN_URL, needService } from '../support/services.js';
+import * as m009 from '../../src/db/migrations/009_username_key.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestDialect, type TestServer } from '../../support/server.js';
+import { MYSQL_ADMIN_URL, needService } from '../../support/services.js';
 import { pageClient } from '../pages/page-client.js';
 
 const signup = (s: TestServer, username: string, email = `${Buffer.from(username).toString('hex')}@example.com`) =>

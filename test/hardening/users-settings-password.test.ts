@@ -3,8 +3,8 @@
 // and the API's PUT /api/user keeps the RealWorld contract (no current password).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient } from '../pages/page-client.js';
 
 describe('settings need the current password for credentials', () => {

@@ -3,8 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 
 describe('token claims', () => {
   let server: TestServer;

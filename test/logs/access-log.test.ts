@@ -9,10 +9,10 @@ import Koa from 'koa';
 import { accessLog, formatAccessLine } from '../../src/middleware/access-log.js';
 import { errorHandler } from '../../src/middleware/error-handler.js';
 import { requestId } from '../../src/middleware/request-id.js';
-import { closeLogFiles } from '../../src/platform/log-files.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { closeLogFiles } from '../../src/runtime/log-files.js';
+import { createLogger } from '../../src/runtime/logger.js';
 import { parseAccessLine } from '../../src/stats/access-line.js';
-import { listenLocally, startTestServer } from '../support/server.js';
+import { listenLocally, startTestServer } from '../../support/server.js';
 
 test('when the app serves requests behind a trusted proxy, then access.log holds one parsable line each, with the client address', async () => {
   const server = await startTestServer('sqlite', { TRUST_PROXY: '127.0.0.1', ACCESS_LOG: 'file' });

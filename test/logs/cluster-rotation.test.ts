@@ -1,6 +1,6 @@
 // When two pm2 workers write access logs while rotations are forced (tiny size limit, short
 // interval), then every request is found exactly once across the current and rotated (.gz) files:
-// none lost, none doubled, none torn. Runs the compiled app (test/support/build.ts) under a real pm2
+// none lost, none doubled, none torn. Runs the compiled app (support/build.ts) under a real pm2
 // with its own PM2_HOME, port and LOG_DIR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { parseAccessLine } from '../../src/stats/access-line.js';
-import { ensureBuilt, root } from '../support/build.js';
-import { freePort } from '../support/services.js';
+import { ensureBuilt, root } from '../../support/build.js';
+import { freePort } from '../../support/services.js';
 
 const run = promisify(execFile);
 const pm2Bin = path.join(root, 'node_modules/pm2/bin/pm2');

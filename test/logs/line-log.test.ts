@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { withTempDir } from '../support/temp-dir.js';
-import { closeLogFiles, openLineLog, openLogFile, type LogFileOptions } from '../../src/platform/log-files.js';
+import { withTempDir } from '../../support/temp-dir.js';
+import { closeLogFiles, openLineLog, openLogFile, type LogFileOptions } from '../../src/runtime/log-files.js';
 
 const options = (dir: string): LogFileOptions => ({ dir, kind: 'access', rotateBytes: 0, interval: 'off', retainDays: 1 });
 

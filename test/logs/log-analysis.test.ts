@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { formatAccessLine, type AccessEntry } from '../../src/middleware/access-log.js';
 import { analyzeLogFiles, type LogSummary } from '../../src/stats/log-analysis.js';
 import { classifyAgent } from '../../src/stats/user-agent.js';
-import { withTempDir } from '../support/temp-dir.js';
+import { withTempDir } from '../../support/temp-dir.js';
 import { sampleEntries } from './sample-log.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
 // took; when it is off, then the header is absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../support/server.js';
+import { startTestServer } from '../../support/server.js';
 
 test('when SERVER_TIMING=1, then responses carry Server-Timing with per-layer, db and total entries', async () => {
   const server = await startTestServer('sqlite', { SERVER_TIMING: '1' });

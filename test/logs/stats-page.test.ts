@@ -8,8 +8,8 @@ import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { formatAccessLine } from '../../src/middleware/access-log.js';
 import { chromiumMissing, launchBrowser } from '../browser/browser.js';
-import { apiClient } from '../support/client.js';
-import { startTestServer } from '../support/server.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer } from '../../support/server.js';
 import { sampleEntries } from './sample-log.js';
 
 async function signIn(page: Page, base: string, email: string) {

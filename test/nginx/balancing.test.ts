@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import type { BalancingMethod } from '../../src/platform/nginx-config.js';
-import { apiClient, rawRequest } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { BalancingMethod } from '../../src/cli/nginx-config.js';
+import { apiClient, rawRequest } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { hostPort, INSTANCE_NAMES as names, needNginx, nginxFor, spread, startInstances, type RunningNginx } from './nginx-harness.js';
 
 const share = (s: { byInstance: Map<string, number> }, name: string) => s.byInstance.get(name) ?? 0;

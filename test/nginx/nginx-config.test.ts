@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { BALANCING_METHODS, buildNginxConfig, NginxConfigError, parseUpstreamServer, type NginxOptions } from '../../src/platform/nginx-config.js';
+import { BALANCING_METHODS, buildNginxConfig, NginxConfigError, parseUpstreamServer, type NginxOptions } from '../../src/cli/nginx-config.js';
 import { makePrefix, needNginx, nginxTest } from './nginx-harness.js';
 import fs from 'node:fs';
 

@@ -6,9 +6,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../../src/platform/nginx-config.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { freePort, portAnswers, serviceMissing } from '../support/services.js';
+import { buildNginxConfig, parseUpstreamServer, type BalancingMethod } from '../../src/cli/nginx-config.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { freePort, portAnswers, serviceMissing } from '../../support/services.js';
 
 const run = promisify(execFile);
 

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { SESSION_COOKIE } from '../../src/middleware/session.js';
-import { apiClient } from '../support/client.js';
-import type { TestServer } from '../support/server.js';
-import { needService, REDIS_TEST_URL } from '../support/services.js';
+import { SESSION_COOKIE } from '../../src/sessions/session.js';
+import { apiClient } from '../../support/client.js';
+import type { TestServer } from '../../support/server.js';
+import { needService, REDIS_TEST_URL } from '../../support/services.js';
 import { pageClient, visibleText } from '../pages/page-client.js';
 import { hostPort, INSTANCE_NAMES, needNginx, nginxFor, startInstances } from './nginx-harness.js';
 

@@ -2,8 +2,8 @@
 // API, a new password ends every other session and token, and only the first account is admin.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../../support/client.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient } from './page-client.js';
 
 describe('account safety', () => {

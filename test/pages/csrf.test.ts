@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import Koa from 'koa';
-import { cookieKeys, csrfToken, sessions } from '../../src/middleware/session.js';
-import type { AppContext } from '../../src/platform/state.js';
-import { listenLocally, startTestServer, type TestServer } from '../support/server.js';
+import { cookieKeys, csrfToken, sessions } from '../../src/sessions/session.js';
+import type { AppContext } from '../../src/core/state.js';
+import { listenLocally, startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient, visibleText } from './page-client.js';
 
 describe('CSRF protection on page forms', () => {

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { needService, REDIS_TEST_URL } from '../support/services.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { needService, REDIS_TEST_URL } from '../../support/services.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient, visibleText } from './page-client.js';
 
 async function signInOnOneSignOutOnOther(a: TestServer, b: TestServer) {

@@ -2,7 +2,7 @@
 // browsers, caches and feed readers rely on.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
 import { pageClient, visibleText } from './page-client.js';
 
 describe('the server-rendered site', () => {

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createArticle, registerUser, seedUsers, uniq, type Suite, type Writer } from '../harness.js';
-import { assertTagListsMatchRows } from '../../support/tag-lists.js';
+import { assertTagListsMatchRows } from '../../../support/tag-lists.js';
 
 type Action = 'favorite' | 'unfavorite';
 

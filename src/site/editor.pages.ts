@@ -1,0 +1,95 @@
+// HTML pages for writing: the editor (new and edit, with a server-side preview) and deleting an
+// article after a confirmation page. Same services and validation as the JSON API.
+import { Router } from '@koa/router';
+import type { FieldErrors } from '../core/errors.js';
+import { fieldErrorsOf, formBody, userOrLogin } from './forms.js';
+import { renderMarkdown } from '../articles/markdown.js';
+import type { Renderer } from './render.js';
+import { setFlash } from '../sessions/session.js';
+import type { AppContext, RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { parseInput } from '../core/validation.js';
+import { createArticleInput, updateArticleInput } from '../articles/article.schema.js';
+import { articleUrl } from './article.pages.js';
+import * as articles from '../articles/article.service.js';
+
+interface EditorForm { title: string; description: string; body: string; tags: string }
+
+/** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
+const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+
+const previewInput = createArticleInput.pick({ body: true });
+
+
+function readForm(ctx: AppContext): EditorForm {
+  const f = formBody(ctx);
+  return { title: f.title ?? '', description: f.description ?? '', body: f.body ?? '', tags: f.tags ?? '' };
+}
+
+function renderEditor(ctx: AppContext, view: Renderer, vars: { form: EditorForm; slug?: string; errors?: FieldErrors; preview?: string }, status = 200) {
+  const title = vars.slug ? `Edit “${vars.form.title}”` : 'New article';
+  view.page(ctx, 'articles/editor', { title, description: 'Write an article in markdown.', errors: {}, ...vars }, status);
+}
+
+export function editorPages(deps: AppDeps, view: Renderer) {
+  const { db } = deps.database;
+  const router = new Router<RequestState>();
+
+  router.get('/editor', (ctx) => {
+    if (userOrLogin(ctx)) renderEditor(ctx, view, { form: { title: '', description: '', body: '', tags: '' } });
+  });
+
+  router.get('/editor/:slug', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const article = await articles.getOwnArticle(db, user, ctx.params.slug!);
+    renderEditor(ctx, view, { slug: article.slug, form: { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') } });
+  });
+
+  // The preview renders what saving would, within the same limits (length, structure, time), storing nothing.
+  async function preview(ctx: AppContext, form: EditorForm, slug?: string) {
+    try {
+      const { body } = parseInput(previewInput, { body: form.body }, 'article');
+      renderEditor(ctx, view, { form, slug, preview: await renderMarkdown(body) });
+    } catch (err) {
+      renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
+    }
+  }
+
+  async function save(ctx: AppContext, slug?: string) {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const form = readForm(ctx);
+    if (formBody(ctx).action === 'preview') return preview(ctx, form, slug);
+    const raw = { title: form.title, description: form.description, body: form.body, tagList: splitTags(form.tags) };
+    try {
+      const article = slug
+        ? await articles.updateArticle(db, user, slug, parseInput(updateArticleInput, raw, 'article'))
+        : await articles.createArticle(db, user, parseInput(createArticleInput, raw, 'article'));
+      setFlash(ctx, 'success', slug ? 'Article updated.' : 'Article published.');
+      ctx.redirect(articleUrl(article.slug));
+    } catch (err) {
+      renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
+    }
+  }
+
+  router.post('/editor', (ctx) => save(ctx));
+  router.post('/editor/:slug', (ctx) => save(ctx, ctx.params.slug!));
+
+  router.get('/editor/:slug/delete', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const article = await articles.getOwnArticle(db, user, ctx.params.slug!);
+    view.page(ctx, 'articles/delete', { title: `Delete “${article.title}”?`, description: 'Confirm deleting an article.', article });
+  });
+
+  router.post('/editor/:slug/delete', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    await articles.deleteArticle(db, user, ctx.params.slug!);
+    setFlash(ctx, 'success', 'Article deleted.');
+    ctx.redirect(`/@${encodeURIComponent(user.username)}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,32 @@
+// /admin/stats: the access-log figures for a chosen period, with server-drawn SVG charts. For
+// admins only: signed out → /login, signed in but not an admin → 403.
+import { Router } from '@koa/router';
+import { forbidden } from '../core/errors.js';
+import { userOrLogin } from './forms.js';
+import type { Renderer } from './render.js';
+import type { RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { choosePeriod, PERIODS, statsForPeriod } from '../stats/stats.service.js';
+
+export function statsPages(deps: AppDeps, view: Renderer) {
+  const router = new Router<RequestState>();
+
+  router.get('/admin/stats', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    if (!user.isAdmin) throw forbidden('stats');
+    const period = choosePeriod(ctx.query);
+    const stats = await statsForPeriod(deps.config.LOG_DIR, period);
+    view.page(ctx, 'stats/stats', {
+      title: 'Site statistics',
+      description: 'Who reads what, and how fast it is served.',
+      periods: [...PERIODS].map(([key, p]) => ({ key, label: p.label })),
+      from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
+      to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
+      ...stats,
+    });
+    ctx.set('Cache-Control', 'private, no-store');
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+// Accounts in the browser: register, sign in, sign out (POST), settings. Same services and
+// validation as the JSON API; the session, not a token, carries who is signed in.
+import { Router } from '@koa/router';
+import { signInWithinLimits } from '../users/login-attempts.js';
+import { setFlash, signIn, signOut } from '../sessions/session.js';
+import { fieldErrorsOf, formBody, localPath, userOrLogin } from './forms.js';
+import type { Renderer } from './render.js';
+import type { AppContext, RequestState } from '../core/state.js';
+import type { AppDeps } from '../runtime/deps.js';
+import { parseInput } from '../core/validation.js';
+import { loginInput, registerInput, updateInput } from '../users/user.schema.js';
+import { registerUser, updateUserConfirmed } from '../users/user.service.js';
+
+export function userPages(deps: AppDeps, view: Renderer) {
+  const { db } = deps.database;
+  const router = new Router<RequestState>();
+
+  const loginPage = (ctx: AppContext, vars: object, status = 200) => view.page(ctx, 'users/login', {
+    title: 'Sign in', description: 'Sign in to write, comment and follow on Quire.', form: {}, errors: {},
+    next: localPath(ctx.query.next ?? formBody(ctx).next, ''), ...vars,
+  }, status);
+  const registerPage = (ctx: AppContext, vars: object, status = 200) => view.page(ctx, 'users/register', {
+    title: 'Sign up', description: 'Create an account on Quire.', form: {}, errors: {}, ...vars,
+  }, status);
+
+  router.get('/login', (ctx) => (ctx.state.user ? ctx.redirect('/') : loginPage(ctx, {})));
+  router.post('/login', async (ctx) => {
+    const { email = '', password = '', next } = formBody(ctx);
+    try {
+      // The same budgets as the API's login: a 429 page once this address has guessed too often.
+      const user = await signInWithinLimits(ctx, deps, parseInput(loginInput, { email, password }, 'user'));
+      await signIn(ctx, user);
+      setFlash(ctx, 'success', `Welcome back, ${user.username}.`);
+      ctx.redirect(localPath(next));
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (errors.credentials) errors.credentials = ['Email or password is wrong.'];
+      loginPage(ctx, { form: { email }, errors }, 422);
+    }
+  });
+
+  router.get('/register', (ctx) => (ctx.state.user ? ctx.redirect('/') : registerPage(ctx, {})));
+  router.post('/register', async (ctx) => {
+    const { username = '', email = '', password = '' } = formBody(ctx);
+    try {
+      const user = await registerUser(db, parseInput(registerInput, { username, email, password }, 'user'));
+      await signIn(ctx, user);
+      setFlash(ctx, 'success', `Welcome to Quire, ${user.username}.`);
+      ctx.redirect('/');
+    } catch (err) {
+      registerPage(ctx, { form: { username, email }, errors: fieldErrorsOf(err) }, 422);
+    }
+  });
+
+  router.post('/logout', (ctx) => {
+    signOut(ctx);
+    ctx.redirect('/');
+  });
+
+  const settingsPage = (ctx: AppContext, vars: object, status = 200) => view.page(ctx, 'users/settings', {
+    title: 'Settings', description: 'Your profile and account on Quire.', errors: {}, ...vars,
+  }, status);
+
+  router.get('/settings', (ctx) => {
+    const user = userOrLogin(ctx);
+    if (user) settingsPage(ctx, { form: { image: user.image ?? '', username: user.username, bio: user.bio ?? '', email: user.email } });
+  });
+  router.post('/settings', async (ctx) => {
+    const current = userOrLogin(ctx);
+    if (!current) return;
+    const { image = '', username = '', bio = '', email = '', password = '', current_password: currentPassword = '' } = formBody(ctx);
+    const input = { image, username, bio, email, ...(password !== '' && { password }) };
+    try {
+      const user = await updateUserConfirmed(db, current, parseInput(updateInput, input, 'user'), currentPassword);
+      // A new password rotates the account's public id (every other session and token ends) and this session's id.
+      if (password !== '') await signIn(ctx, user);
+      setFlash(ctx, 'success', 'Settings saved.');
+      ctx.redirect('/settings');
+    } catch (err) {
+      settingsPage(ctx, { form: { image, username, bio, email }, errors: fieldErrorsOf(err) }, 422);
+    }
+  });
+
+  return router;
+}
