@@ -1,4 +1,5 @@
-// Input rules for articles and the article list's query parameters.
+// Input rules for articles and the article list's query parameters, and the editor's fields as the
+// HTML form holds them (so a new field is added here, not in the page that shows the form).
 import { z } from 'zod';
 import { requiredLine, requiredText, text, withoutLineControls } from '../core/validation.js';
 
@@ -20,8 +21,6 @@ export const updateArticleInput = z.object({
   tagList: tagList.optional(),
 });
 
-// A comment lives in a MySQL TEXT column (65,535 bytes): 16,000 characters of up to 4 bytes each fit.
-
 export const listQuery = z.object({
   // Read as a stored tag is written, so ?tag= finds a tag whose control characters were dropped.
   tag: text().overwrite(withoutLineControls).max(64).optional(),
@@ -32,3 +31,24 @@ export const listQuery = z.object({
 
 export type CreateArticleInput = z.infer<typeof createArticleInput>;
 export type UpdateArticleInput = z.infer<typeof updateArticleInput>;
+
+/** The editor's form: every field as the text its input holds (the tags joined with commas). */
+export interface EditorFields { title: string; description: string; body: string; tags: string }
+
+/** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
+const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+
+/** The editor's fields from a posted form; a field the form lacks is empty. */
+export function editorFieldsFrom(form: Record<string, string | undefined>): EditorFields {
+  return { title: form.title ?? '', description: form.description ?? '', body: form.body ?? '', tags: form.tags ?? '' };
+}
+
+/** An article as the editor shows it. */
+export function editorFieldsOf(article: { title: string; description: string; body: string; tagList: string[] }): EditorFields {
+  return { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') };
+}
+
+/** What the editor submits, in the shape createArticleInput and updateArticleInput read. */
+export function articleInputFrom(fields: EditorFields) {
+  return { title: fields.title, description: fields.description, body: fields.body, tagList: splitTags(fields.tags) };
+}

@@ -9,24 +9,15 @@ import { setFlash } from '../sessions/session.js';
 import type { AppContext, RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseInput } from '../core/validation.js';
-import { createArticleInput, updateArticleInput } from '../articles/article.schema.js';
+import {
+  articleInputFrom, createArticleInput, editorFieldsFrom, editorFieldsOf, updateArticleInput, type EditorFields,
+} from '../articles/article.schema.js';
 import { articleUrl } from './article.pages.js';
 import * as articles from '../articles/article.service.js';
 
-interface EditorForm { title: string; description: string; body: string; tags: string }
-
-/** "koa, node ,web" → ["koa", "node", "web"]: tags are separated by commas. */
-const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
-
 const previewInput = createArticleInput.pick({ body: true });
 
-
-function readForm(ctx: AppContext): EditorForm {
-  const f = formBody(ctx);
-  return { title: f.title ?? '', description: f.description ?? '', body: f.body ?? '', tags: f.tags ?? '' };
-}
-
-function renderEditor(ctx: AppContext, view: Renderer, vars: { form: EditorForm; slug?: string; errors?: FieldErrors; preview?: string }, status = 200) {
+function renderEditor(ctx: AppContext, view: Renderer, vars: { form: EditorFields; slug?: string; errors?: FieldErrors; preview?: string }, status = 200) {
   const title = vars.slug ? `Edit “${vars.form.title}”` : 'New article';
   view.page(ctx, 'articles/editor', { title, description: 'Write an article in markdown.', errors: {}, ...vars }, status);
 }
@@ -36,18 +27,18 @@ export function editorPages(deps: AppDeps, view: Renderer) {
   const router = new Router<RequestState>();
 
   router.get('/editor', (ctx) => {
-    if (userOrLogin(ctx)) renderEditor(ctx, view, { form: { title: '', description: '', body: '', tags: '' } });
+    if (userOrLogin(ctx)) renderEditor(ctx, view, { form: editorFieldsFrom({}) });
   });
 
   router.get('/editor/:slug', async (ctx) => {
     const user = userOrLogin(ctx);
     if (!user) return;
     const article = await articles.getOwnArticle(db, user, ctx.params.slug!);
-    renderEditor(ctx, view, { slug: article.slug, form: { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') } });
+    renderEditor(ctx, view, { slug: article.slug, form: editorFieldsOf(article) });
   });
 
   // The preview renders what saving would, within the same limits (length, structure, time), storing nothing.
-  async function preview(ctx: AppContext, form: EditorForm, slug?: string) {
+  async function preview(ctx: AppContext, form: EditorFields, slug?: string) {
     try {
       const { body } = parseInput(previewInput, { body: form.body }, 'article');
       renderEditor(ctx, view, { form, slug, preview: await renderMarkdown(body) });
@@ -59,9 +50,10 @@ export function editorPages(deps: AppDeps, view: Renderer) {
   async function save(ctx: AppContext, slug?: string) {
     const user = userOrLogin(ctx);
     if (!user) return;
-    const form = readForm(ctx);
-    if (formBody(ctx).action === 'preview') return preview(ctx, form, slug);
-    const raw = { title: form.title, description: form.description, body: form.body, tagList: splitTags(form.tags) };
+    const posted = formBody(ctx);
+    const form = editorFieldsFrom(posted);
+    if (posted.action === 'preview') return preview(ctx, form, slug);
+    const raw = articleInputFrom(form);
     try {
       const article = slug
         ? await articles.updateArticle(db, user, slug, parseInput(updateArticleInput, raw, 'article'))
