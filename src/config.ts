@@ -73,7 +73,7 @@ const schema = z.object({
   REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   // Database calls that may wait for a pooled MySQL connection at once; beyond it, 503 at once. A list
-  // page makes several calls at once, so 100 turned away most of 50 readers' requests (bench).
+  // page makes several calls at once, so the limit counts calls, not requests (docs/decisions/19-timeouts.md).
   DATABASE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(1000),
   // Write rate limits (src/limits/rate-limit.ts): per account and per client address, shared by every worker.
   // Every POST/PUT/DELETE but sign-in counts; a window's budget spent, 429 with Retry-After until it ends.

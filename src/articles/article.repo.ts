@@ -57,7 +57,7 @@ function applyFilter(db: Db, qb: From, f: FilterArgs): From {
   const { tag, author, favoritedBy, feedOf, pattern } = f;
   if (tag !== undefined) {
     // EXISTS, not IN: SQLite then walks articles newest first and stops at the page's end, instead of
-    // sorting every article of a popular tag (40 ms → 0.03 ms for a tag on 6 000 of 10 000 articles).
+    // sorting every article of the tag (docs/decisions/20-list-ids-first.md).
     qb = qb.where(({ exists, selectFrom }) => exists(selectFrom('article_tags').select(sql`1`.as('one'))
       .whereRef('article_tags.article_id', '=', 'articles.id').where('article_tags.tag', '=', tag)));
   }
@@ -99,9 +99,8 @@ function tagAggregate(db: Db) {
  */
 function withTags<R extends { tag_list: unknown }>(row: R): R & { tag_list: string[] } {
   const list = typeof row.tag_list === 'string' ? JSON.parse(row.tag_list) as string[] : (row.tag_list as string[] | null) ?? [];
-  // In place: the row is the driver's fresh object, and a copy by spread cost ~0.7 µs a row. A list
-  // written by the app is sorted already; sort() would still allocate ~1 KB of work space for it
-  // (~17 KB of a list page's allocations).
+  // In place: the row is the driver's fresh object. A list the app wrote is sorted already, and
+  // sort() allocates work space even then (docs/decisions/20-tag-list-on-row.md).
   if (!isSorted(list)) list.sort();
   (row as { tag_list: unknown }).tag_list = list;
   return row as R & { tag_list: string[] };
@@ -145,16 +144,15 @@ const newestFirst = <Q extends From>(qb: Q) => qb.orderBy('articles.created_at',
 
 /**
  * A page's ids first, then its rows, so the join with authors and the per-row subqueries run for
- * the page alone. Each database needs its own form (seeded site, 10 000 articles):
+ * the page alone. Each database needs its own form (docs/decisions/20-list-ids-first.md):
  * - MariaDB/MySQL: the ids in a derived table in FROM, which then drives the join. As one plain
  *   query, or with the ids in IN (…), it starts from users, visits every article with its
- *   subqueries and sorts them all: 82 ms for page 1, 0.9 ms this way; page 200 1.3 ms.
+ *   subqueries and sorts them all.
  * - SQLite: page 1 as one plain query, answered straight from the created_at index; later pages with
  *   the ids in IN (…) (a derived table there: MySQL refuses LIMIT directly inside IN). A plain OFFSET
- *   ran the subqueries for every row skipped (page 200: 11.6 ms, now ~0.2 ms), and the FROM form
- *   makes SQLite scan every article (28 ms).
- * A tag page takes its ids from article_tags (migration 005) on both: 10.8 → ~1 ms on MariaDB for
- * the tag on 62% of the articles, which it had read whole and sorted.
+ *   runs the subqueries for every row skipped, and the FROM form makes SQLite scan every article.
+ * A tag page takes its ids from article_tags (migration 005) on both, instead of reading every
+ * article of the tag and sorting them.
  */
 const listQuery = prepared((db, a: FilterArgs & { viewerId?: number; limit: number; offset?: number }) => {
   const mysql = isMysql(db);
@@ -180,8 +178,8 @@ export async function listArticles(db: Db, f: ArticleFilter, viewerId: number | 
   return rows.map(withTags) as unknown as ArticleListRow[];
 }
 
-// A tag alone is counted by tag_counts, which every article write keeps in its own transaction
-// (one row read instead of counting up to every article's index entry: 51 µs → 8 µs for the busiest tag).
+// A tag alone is counted by tag_counts, which every article write keeps in its own transaction:
+// one row read instead of a count (docs/decisions/20-counts-kept-on-write.md).
 const countTaggedQuery = prepared((db, a: { tag: string }) =>
   db.selectFrom('tag_counts').select('articles as n').where('tag', '=', a.tag));
 // No filter at all (the home page, the plain API list): the total every create and delete keeps.

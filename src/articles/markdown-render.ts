@@ -55,7 +55,7 @@ export function renderSafeHtml(source: string): string {
 export type RenderResult = { html: string } | { refused: string };
 
 // The render thread's task (piscina runs a worker file's default export). The limits are checked
-// here too, not on the main thread: a cold scan of 200k characters costs tens of ms there.
+// here too, not on the main thread, where a cold scan holds every reader (docs/decisions/19-markdown.md).
 export default function renderForThread(source: string): RenderResult {
   const refused = brokenMarkdownLimit(source);
   return refused ? { refused } : { html: renderSafeHtml(source) };

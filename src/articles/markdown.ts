@@ -34,7 +34,7 @@ export function configureRenderer(next: Partial<RendererOptions>): void {
 }
 
 // Loaded on the first render, not at boot: a process that only serves pages needs no thread, and
-// no piscina either (idle memory is budgeted; a live thread costs 14-17 MB of RSS, see the record).
+// no piscina either (idle memory is budgeted: docs/decisions/19-markdown.md).
 async function renderPool(): Promise<Piscina<string, RenderResult>> {
   const { Piscina } = await import('piscina');
   return pool ??= new Piscina<string, RenderResult>({

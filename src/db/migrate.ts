@@ -27,9 +27,9 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
  * Kysely runs migrations in plain sorted key order; this comparator only orders the ones already
- * run (read back at every boot) when two share a timestamp. Its default, localeCompare, loaded
- * ICU's collation data into every worker for that: 2.4 MB more file-backed RSS (measured). Our
- * names are ASCII ("004_tag_counts"), so code-unit order is the same order.
+ * run (read back at every boot) when two share a timestamp. Its default, localeCompare, loads
+ * ICU's collation data into every worker for that (docs/decisions/20-idle-memory.md). Our names
+ * are ASCII ("004_tag_counts"), so code-unit order is the same order.
  */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const migrator = (db: Db) => new Migrator({ db, provider, nameComparator: byName });

@@ -1,7 +1,7 @@
-// Kysely builds and compiles a query on every call. For the article list (three correlated
-// subqueries) that costs about 0.4 ms, four times what SQLite takes to run it. prepared() builds a
-// query once per shape and dialect, with a marker in place of each argument, and from then on only
-// puts the arguments where the markers were.
+// Kysely builds and compiles a query on every call, which for the article list costs more than
+// running it (docs/decisions/20-prepared-queries.md). prepared() builds a query once per shape and
+// dialect, with a marker in place of each argument, and from then on only puts the arguments where
+// the markers were.
 //
 // The rule for a build function: it may branch only on whether an argument is undefined (that is
 // the shape, along with the length of any array argument), and must pass arguments to Kysely as they

@@ -1,23 +1,21 @@
 // Gives back, once a worker is up, the young generation V8 grew while the modules loaded.
 //
 // Boot allocates much that survives (module code, templates, prepared statements), and V8 answers
-// survivors by growing the young generation to its cap: two 8 MB semi-spaces (deploy/runtime.cjs).
-// An idle worker keeps them committed until V8's memory reducer runs, 8–25 s after start; until then
-// it sits ~14 MB above its resting size. V8 shrinks the young generation at the end of any collection
-// that finds the allocation rate low, but it judges the rate over its last ten collections, and boot's
-// are among them. So after ready, while idle: young-generation collections 20 ms apart (each ~0.1 ms
-// on an empty young generation), until the rate V8 sees is low and it shrinks (12–20 here), or 30
-// have run. Under traffic (a worker swapped in by a reload) the rate stays high and nothing shrinks,
-// which is then right: the worker needs it. The cost then is up to 30 collections in its first ~0.6 s
-// that V8 would have run a little later anyway.
+// survivors by growing the young generation to its cap (deploy/runtime.cjs). An idle worker keeps it
+// committed, well above its resting size, until V8's memory reducer runs many seconds later. V8
+// shrinks the young generation at the end of any collection that finds the allocation rate low, but
+// it judges the rate over its last ten collections, and boot's are among them. So after ready, while
+// idle: young-generation collections 20 ms apart (cheap on an empty young generation), until the rate
+// V8 sees is low and it shrinks, or 30 have run. Under traffic (a worker swapped in by a reload) the
+// rate stays high and nothing shrinks, which is then right: the worker needs it. The cost then is up
+// to 30 collections in its first second that V8 would have run a little later anyway.
 //
 // Once the young generation has shrunk (so the worker is idle), one full collection frees what boot
-// left in the old generation: 4-5 MB of RSS that V8's memory reducer would otherwise give back only
-// after its 8 s start delay, or 20 s for a second pm2 worker. It pauses the idle worker 30-40 ms, once.
-// Under traffic it does not run.
+// left in the old generation, which V8's memory reducer would give back only later. It pauses the
+// idle worker once. Under traffic it does not run.
 //
 // It needs `gc`, exposed by --expose-gc (deploy/runtime.cjs, for pm2 and the bench). Without it, as
-// under `npm start`, this does nothing.
+// under `npm start`, this does nothing. Figures and what was tried: docs/decisions/20-heap-settle.md.
 import v8 from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -92,8 +92,8 @@ const lineLogs = new Map<string, { log: LineLog; flush: (final?: boolean) => voi
 /**
  * Lines are held until this many bytes are pending or FLUSH_MS has passed since the first of them, as
  * nginx's `access_log … buffer= flush=` does. Writing once per event-loop turn instead cost a worker
- * whose clients were slower than it (so each turn served only a request or two) a quarter of its CPU:
- * a write on the thread pool, with its wake-ups, for every line or two (A/B of 2026-11-26, bench/README.md).
+ * whose clients were slower than it (so each turn served only a request or two) a write on the thread
+ * pool, with its wake-ups, for every line or two (docs/decisions/20-access-log-batching.md).
  */
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 200;
@@ -107,11 +107,10 @@ const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /**
  * A rotating log written line by line, in chunks of whole lines. One write is in flight at a time, and
  * it carries every line gathered since the last: rotating-file-stream awaits one file write per chunk
- * it was handed, each completing only on a later turn of a busy event loop, so 64 KB chunks queued
- * behind each other drained at ~13 MB/s under a flood and the queue grew without bound (decision
- * record 19-access-log-flood). Lines stay whole: a rotation happens between chunks. One writer per
- * path and process, however often it is opened, so every line shares one queue; closeLogFiles
- * flushes what is pending.
+ * it was handed, each completing only on a later turn of a busy event loop, so queued chunks drained
+ * slowly under a flood and the queue grew without bound (docs/decisions/19-access-log-flood.md).
+ * Lines stay whole: a rotation happens between chunks. One writer per path and process, however
+ * often it is opened, so every line shares one queue; closeLogFiles flushes what is pending.
  */
 export function openLineLog(opts: LogFileOptions): LineLog {
   const file = path.resolve(opts.dir, currentLogName(opts.kind, opts.worker));

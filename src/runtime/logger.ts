@@ -1,8 +1,8 @@
 // The application log: JSON lines through pino, tagged with the worker id.
 // Lines logged while serving a request name it ({ requestId: ctx.state.requestId }). Not through an
-// AsyncLocalStorage mixin: on Node 20 that turns on a hook for every promise the process makes,
-// which cost the uncached API reads ~25% of their req/s (A/B of 2026-11-26), and every place that
-// logs during a request has its ctx at hand.
+// AsyncLocalStorage mixin: on Node 20 that turns on a hook for every promise the process makes
+// (docs/decisions/20-no-async-local-storage.md), and every place that logs during a request has its
+// ctx at hand.
 import { pino, type Logger } from 'pino';
 
 export type { Logger };

@@ -9,7 +9,7 @@ export interface TokenSigner {
 
 export function createTokenSigner(secret: string, ttl: string): TokenSigner {
   // One WebCrypto key for every token: given the secret's bytes instead, jose imports them anew on
-  // every sign and verify (crypto.subtle.importKey was ~3.5% of a token-authenticated API request).
+  // every sign and verify (docs/decisions/20-token-key.md).
   // Made at the first token, not at boot: a worker that only serves readers never loads WebCrypto.
   let made: Promise<CryptoKey> | undefined;
   const key = () => (made ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));

@@ -65,8 +65,8 @@ export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'c
     // written at most once per half-lifetime instead of on every page view.
     renew: true,
     // koa-session makes an id for every page request, even one that never saves a session: a random
-    // UUID (122 random bits, drawn from a pool Node refills in bulk) costs ~0.3 µs against ~5 µs for
-    // randomBytes(32), which was 6% of an uncached page's CPU.
+    // UUID (122 random bits, drawn from a pool Node refills in bulk) is far cheaper than
+    // randomBytes(32) (docs/decisions/20-blank-session.md).
     genid: () => randomUUID(),
     store: {
       get: (key: string, maxAge: number | 'session' | undefined) => store.get(key, maxAge),
@@ -77,8 +77,8 @@ export function sessions(app: Koa, deps: Pick<AppDeps, 'database' | 'redis' | 'c
   return async function session(ctx: AppContext, next: Next) {
     if (isApiPath(ctx.path)) return next();
     ctx.state.sessionLoaded = true;
-    // koa-session would make an id, parse cookies and check for changes at the end (~5% of an
-    // uncached page) only to find the session empty and leave it unsaved.
+    // koa-session would make an id, parse cookies and check for changes at the end only to find the
+    // session empty and leave it unsaved (docs/decisions/20-blank-session.md).
     if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !ctx.cookies.get(SESSION_COOKIE)) {
       ctx.state.blankSession = true;
       return next();

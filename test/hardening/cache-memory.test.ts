@@ -4,8 +4,8 @@
 // shipped heap limit (deploy/runtime.cjs) survives a burst of them.
 // QUIRE_CACHE_MEMORY_SECONDS sets the length of the lone process's load (15 s here; the 60 s
 // run is in docs/decisions/19-cache-memory.md): the cache fills its cap within the first seconds, and
-// what is measured after that is whether it stays there. The pm2 burst lasts 30 s: before the fix
-// the worker was gone within it, not within 15 s.
+// what is measured after that is whether it stays there. The pm2 burst lasts 30 s, long enough to
+// kill a worker of the unbounded cache (docs/decisions/19-cache-memory.md).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -11,7 +11,7 @@ import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/serv
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 
 const skip = (await needService('MariaDB', MYSQL_ADMIN_URL)) ?? (await needService('Redis', REDIS_TEST_URL));
-/** A behavioural bound, far above a hit's cost (well under 10 ms here) and far below any Redis timeout. */
+/** A behavioural bound, far above a hit's cost, far below any Redis timeout (docs/decisions/19-cache-generation.md). */
 const PROMPT_MS = 300;
 const cachedPaths = ['/', '/api/articles', '/api/tags', '/tag/stall'];
 

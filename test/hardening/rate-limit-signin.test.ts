@@ -42,8 +42,8 @@ describe('sign-in spraying', () => {
       assert.ok((statuses[401] ?? 0) <= limit, `${statuses[401]} passwords checked for the sprayer`);
       assert.ok(signIns.length > 0, 'the real user signed in during the spray');
       assert.deepEqual([...new Set(signIns.map((s) => s.status))], [200], 'the real user always got in');
-      // The issue's bound is 300 ms (80 ms unloaded); the median is held to it, the slowest, on a machine
-      // shared with other runs, to three times it. Without the fix the sprayer's hashes queued it for seconds.
+      // The issue's bound is 300 ms; the median is held to it, the slowest, on a machine shared with other
+      // runs, to three times it (docs/decisions/19-rate-limits.md). Unfixed, the sprayer's hashes queued it for seconds.
       const times = signIns.map((s) => s.ms).sort((a, b) => a - b);
       const shown = times.map((ms) => ms.toFixed(0)).join(', ');
       t.diagnostic(`spray: ${JSON.stringify(statuses)}; the real user's ${times.length} sign-ins: ${shown} ms`);

@@ -1,8 +1,8 @@
 // Tag pages newest first, from one index range: each article_tags row carries its article's
 // created_at (set once, never changed), indexed as (tag, created_at, article_id). MariaDB had no good
-// plan for "articles with tag T, newest first": it read every row of the tag and sorted them
-// (10.8 ms for a tag on 62% of the seeded site's 10 000 articles), or walked all articles in date
-// order. The new index replaces (tag, article_id). Typed Kysely<any>: frozen in time.
+// plan for "articles with tag T, newest first": it read every row of the tag and sorted them, or
+// walked all articles in date order (docs/decisions/20-list-ids-first.md). The new index replaces
+// (tag, article_id). Typed Kysely<any>: frozen in time.
 import { MysqlAdapter, sql, type Kysely } from 'kysely';
 
 /** DROP INDEX names its table on MySQL and must not on SQLite. */

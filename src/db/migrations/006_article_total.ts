@@ -1,7 +1,7 @@
 // The number of articles, kept by every article create and delete in its own transaction, so the
 // home page and the unfiltered API list read one row instead of counting: InnoDB's count(*) visits
-// every index entry (1.1 ms for the seeded site's 10 000 articles, about half of MariaDB's work for
-// an uncached home page). One row per total, by name. Typed Kysely<any>: frozen in time.
+// every index entry (docs/decisions/20-counts-kept-on-write.md). One row per total, by name. Typed
+// Kysely<any>: frozen in time.
 import { MysqlAdapter, sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,9 +1,9 @@
 // Each article's tags, also kept on its own row as a JSON array (sorted when the app writes it;
 // backfilled here in the database's aggregate order), written in the same transaction as its
 // article_tags rows. A list of 20 articles then reads the column instead of aggregating each
-// article's tag rows in a correlated subquery: on SQLite that subquery was a quarter of the list
-// statement (110 → 81 µs). article_tags stays the source for tag pages and counts; a NULL list
-// (a row written by an older release) is read from them. Typed Kysely<any>: frozen in time.
+// article's tag rows in a correlated subquery (docs/decisions/20-tag-list-on-row.md). article_tags
+// stays the source for tag pages and counts; a NULL list (a row written by an older release) is
+// read from them. Typed Kysely<any>: frozen in time.
 import { MysqlAdapter, sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
