@@ -1,29 +1,14 @@
 // Runs the migrations in src/db/migrations, in name order; used at boot and by `quire migrate`
 // (and `quire doctor` asks which are pending).
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
-import * as m001 from './migrations/001_initial.js';
-import * as m002 from './migrations/002_cache_generation.js';
-import * as m003 from './migrations/003_rate_limits.js';
-import * as m004 from './migrations/004_tag_counts.js';
-import * as m005 from './migrations/005_tag_order.js';
-import * as m006 from './migrations/006_article_total.js';
-import * as m007 from './migrations/007_article_tag_list.js';
-import * as m009 from './migrations/009_username_key.js';
 
-// Listed by hand rather than read from disk, so the same list works from src/ and dist/.
-const migrations: Record<string, Migration> = {
-  '001_initial': m001,
-  '002_cache_generation': m002,
-  '003_rate_limits': m003,
-  '004_tag_counts': m004,
-  '005_tag_order': m005,
-  '006_article_total': m006,
-  '007_article_tag_list': m007,
-  '009_username_key': m009,
-};
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+// Read from the folder beside this file: .ts files under tsx, the .js files tsc emits in dist/, so
+// adding a migration is adding its file. Kysely imports each one; a name is its file name.
+const provider = new FileMigrationProvider({ fs, path, migrationFolder: fileURLToPath(new URL('./migrations', import.meta.url)) });
 
 /**
  * Kysely runs migrations in plain sorted key order; this comparator only orders the ones already
