@@ -18,7 +18,7 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Compiles src/ into dist/ unless the last build is newer than every source; type errors elsewhere do not stop the emit. */
+/** Compiles src/ into dist/ (with the templates) unless the last build is newer than every source; type errors elsewhere do not stop the emit. */
 export async function ensureBuilt(): Promise<void> {
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
   if (built > newestSource(path.join(root, 'src')) && fs.existsSync(path.join(root, 'dist', 'bin', 'www.js'))) return;
@@ -26,5 +26,7 @@ export async function ensureBuilt(): Promise<void> {
     process.stderr.write(`tsc reported errors (the build was still emitted):\n${err.stdout ?? ''}\n`);
   });
   if (!fs.existsSync(path.join(root, 'dist', 'bin', 'www.js'))) throw new Error('tsc did not produce dist/bin/www.js');
+  // As `npm run build` does: the templates travel with the build, so dist/ needs no src/ beside it.
+  fs.cpSync(path.join(root, 'src', 'views'), path.join(root, 'dist', 'views'), { recursive: true });
   fs.writeFileSync(stamp, new Date().toISOString());
 }
