@@ -7,7 +7,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import fresh from 'fresh';
 import { logWhenClosed, type AccessLogSink } from '../middleware/access-log.js';
-import { hasCredentials, rememberGenerationRead, type ResponseCache } from './response-cache.js';
+import { hasCredentials, type ResponseCache } from './response-cache.js';
 import { cacheKey } from './cache-key.js';
 import { prefersBrotli, prefersGzip } from '../middleware/compress.js';
 import { clientIp } from '../middleware/forwarded.js';
@@ -53,7 +53,7 @@ function send(req: IncomingMessage, res: ServerResponse, key: string, entry: Cac
 
 /** Wraps Koa's request listener: fresh hits are answered here, everything else is passed to it. */
 export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): RequestListener {
-  const { lru, generation } = opts.cache;
+  const { lru, generation, earlyReads } = opts.cache;
   return (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || hasCredentials(req)) return koa(req, res);
     // The access log far behind: through the onion, whose access-log layer waits for it to catch up.
@@ -78,11 +78,11 @@ export function answerHitsEarly(opts: FastHitOptions, koa: RequestListener): Req
     generation.read().then(
       (current) => {
         if (current === entry.generation) return send(req, res, key, ready, opts, isTrusted);
-        rememberGenerationRead(req, { generation: current });
+        earlyReads.set(req, { generation: current });
         koa(req, res);
       },
       (error: unknown) => {
-        rememberGenerationRead(req, { error });
+        earlyReads.set(req, { error });
         koa(req, res);
       },
     );

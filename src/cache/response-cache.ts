@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliCompress, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { prefersBrotli, rememberBrotli, rememberGzip, worthGzipping } from '../middleware/compress.js';
+import { prefersBrotli, worthGzipping } from '../middleware/compress.js';
 import { bytesOf } from '../middleware/body-bytes.js';
 import type { Next } from 'koa';
 import { entityTag, ownedBytes, ResponseLru, type CachedResponse } from './lru.js';
@@ -43,15 +43,18 @@ export interface ResponseCache {
   middleware: ReturnType<typeof cacheMiddleware>;
   /** Asks for a brotli copy of the entry held under key, for its next hits; gzip serves until then. */
   brotliLater(key: string, entry: CachedResponse): void;
+  /** The generation fast-hits.ts read for a request it then handed to Koa, by request: the middleware does not read it again. */
+  earlyReads: EarlyReads;
 }
 
-/** What fast-hits.ts read of the generation for a request it then passed to Koa: the middleware does not read it again. */
-const earlyReads = new WeakMap<IncomingMessage, { generation: string } | { error: unknown }>();
+/** A read of the generation made after the request arrived, so fresh enough for it: the value, or why it failed. */
+export type GenerationRead = { generation: string } | { error: unknown };
 
-/** Records the generation (or the failure to read it) fast-hits.ts saw for req, after req arrived. */
-export function rememberGenerationRead(req: IncomingMessage, read: { generation: string } | { error: unknown }): void {
-  earlyReads.set(req, read);
-}
+/**
+ * Weak by request: Koa's listener takes only (req, res), so what fast-hits.ts learnt travels with
+ * req, and a request that has finished takes its read with it.
+ */
+export type EarlyReads = Pick<WeakMap<IncomingMessage, GenerationRead>, 'get' | 'set'>;
 
 /** Signed-in readers see their own follows and favourites: only requests with no credentials at all are cached. */
 export function hasCredentials(req: IncomingMessage): boolean {
@@ -80,8 +83,9 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
     if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
   const gzip = compress && worthGzipping(type, bytes.length) ? ownedBytes(gzipSync(bytes)) : undefined;
-  if (gzip) rememberGzip(bytes, gzip); // the miss is sent with this copy too, not gzipped twice
-  return { generation, type, headers, body: bytes, gzip, etag };
+  const entry: CachedResponse = { generation, type, headers, body: bytes, gzip, etag };
+  ctx.state.precompressed = entry; // the miss is sent with this copy too, not gzipped twice
+  return entry;
 }
 
 /** Once a response built from entry has gone out whole, with 200, keeps the headers it went out with, for fast-hits.ts. */
@@ -104,6 +108,8 @@ function replay(ctx: AppContext, lru: ResponseLru, key: string, entry: CachedRes
   ctx.status = 200;
   ctx.set(entry.headers);
   ctx.body = entry.body;
+  // The entry itself, not a copy: no allocation per hit, and a brotli copy made since is seen at once.
+  ctx.state.precompressed = entry;
   ctx.type = entry.type;
   ctx.etag = entry.etag;
   ctx.set('X-Cache', 'HIT');
@@ -143,10 +149,7 @@ function brotliCopies(lru: ResponseLru, logger: Logger): ResponseCache['brotliLa
       const now = performance.now();
       restUntil = now + (now - started) * BROTLI_REST_FACTOR;
       if (err) logger.warn({ err }, 'brotli copy of a cache entry failed; its hits stay gzipped');
-      else if (br.length < gzip.length) {
-        const owned = ownedBytes(br);
-        if (lru.addBrotli(key, entry, owned)) rememberBrotli(entry.body, owned);
-      }
+      else if (br.length < gzip.length) lru.addBrotli(key, entry, ownedBytes(br));
     });
   };
 }
@@ -154,14 +157,15 @@ function brotliCopies(lru: ResponseLru, logger: Logger): ResponseCache['brotliLa
 export function responseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru({ maxBytes: opts.maxBytes, maxEntries: opts.maxEntries });
   const brotliLater = brotliCopies(lru, opts.logger);
-  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, brotliLater, opts), brotliLater };
+  const earlyReads = new WeakMap<IncomingMessage, GenerationRead>();
+  return { lru, generation: opts.generation, middleware: cacheMiddleware(lru, brotliLater, earlyReads, opts), brotliLater, earlyReads };
 }
 
 /** Renders coalesced at once, at most: past it (a stalled database holding many unique misses), misses render alone. */
 const MAX_RENDERING = 1000;
 
 /** The generation current for this request: as fast-hits.ts read it, else read now; undefined when it cannot be read. */
-async function currentGeneration(ctx: AppContext, generation: GenerationStore, logger: Logger): Promise<string | undefined> {
+async function currentGeneration(ctx: AppContext, generation: GenerationStore, earlyReads: EarlyReads, logger: Logger): Promise<string | undefined> {
   const early = earlyReads.get(ctx.req);
   try {
     if (early && 'error' in early) throw early.error;
@@ -185,7 +189,7 @@ async function renderCanonical(ctx: AppContext, route: CachedRoute, next: Next):
   }
 }
 
-function cacheMiddleware(lru: ResponseLru, brotliLater: ResponseCache['brotliLater'], opts: ResponseCacheOptions) {
+function cacheMiddleware(lru: ResponseLru, brotliLater: ResponseCache['brotliLater'], earlyReads: EarlyReads, opts: ResponseCacheOptions) {
   const { generation, logger } = opts;
   // Opt-in routes (a row of the table in cache-key.ts each) that have opted in: looked up from their next request on.
   const optedIn = new Set<CachedRoute>();
@@ -227,7 +231,7 @@ function cacheMiddleware(lru: ResponseLru, brotliLater: ResponseCache['brotliLat
     }
     const key = cacheKey(ctx.req, true);
 
-    const current = await currentGeneration(ctx, generation, logger);
+    const current = await currentGeneration(ctx, generation, earlyReads, logger);
     if (current === undefined) {
       // Cannot tell what is fresh: serve uncached, and forget what we had.
       lru.clear();

@@ -36,6 +36,12 @@ export interface RequestState {
    * pages for signed-out readers do), false keeps it out. Unset: the route's default in cache/cache-key.ts.
    */
   cacheable?: boolean;
+  /**
+   * The body's encoded copies, set by the response cache (cache/response-cache.ts) on a miss it stores
+   * and on every hit it replays: the compression layer (middleware/compress.ts) sends them while
+   * ctx.body is still `body`, rather than compress it again. See src/cache/README.md.
+   */
+  precompressed?: { readonly body: Buffer; readonly gzip?: Buffer; readonly br?: Buffer };
   /** The session layer has run for this request (sessions/session.ts): ctx.session may be read. */
   sessionLoaded?: boolean;
   /** The request carried no session cookie, so its session is the shared empty one, never stored. */

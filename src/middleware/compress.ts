@@ -5,8 +5,8 @@
 // memory, up to SYNC_MAX_BYTES, are gzipped here in place, in one call, and sent with a Content-Length;
 // streams (public files) and larger bodies go on to koa-compress, which skips what already has an
 // encoding. (Handing them to the thread pool instead cost more than it saved: see compression() below.)
-// A body the response cache has gzipped already is not compressed again (rememberGzip); one it also
-// holds in brotli goes out in brotli to clients that prefer it (rememberBrotli).
+// A body the response cache already holds gzipped (or in brotli) comes with its copies in
+// ctx.state.precompressed: it is sent from them, never compressed again (src/cache/README.md).
 import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import compressible from 'compressible';
@@ -26,25 +26,6 @@ const SYNC_MAX_BYTES = 256 * 1024;
  */
 const LEVEL = 3;
 const emptyStatuses = new Set([204, 205, 206, 304]);
-
-/**
- * Gzipped copies of bodies, kept by the body itself: the cache's entries carry theirs. Weak keys, and
- * a copy never refers to its body, so a body the cache has let go takes its copy with it.
- */
-const gzipped = new WeakMap<Buffer, Buffer>();
-
-/** Records gzip as the gzipped form of body: sending body gzipped then costs nothing more. */
-export function rememberGzip(body: Buffer, gzip: Buffer): void {
-  gzipped.set(body, gzip);
-}
-
-/** Brotli copies of bodies, kept by the body itself: the cache's entries, once theirs are made. */
-const brotlied = new WeakMap<Buffer, Buffer>();
-
-/** Records br as the brotli form of body, for clients that prefer it. */
-export function rememberBrotli(body: Buffer, br: Buffer): void {
-  brotlied.set(body, br);
-}
 
 /** What a client's Accept-Encoding header lets us send, as koa-compress would decide. */
 interface Codings {
@@ -102,15 +83,17 @@ async function gzipInMemory(ctx: AppContext, next: Next): Promise<void> {
   ) return;
   const bytes = bytesOf(ctx.body);
   if (!bytes || !worthGzipping(response.type, bytes.length) || bytes.length > SYNC_MAX_BYTES) return;
-  const br = brotlied.get(bytes);
-  if (br && prefersBrotli(ctx.req)) {
-    ctx.body = br;
+  // The cache's copies, while the body is still the one they encode (the error handler, between the two, may have replaced it).
+  const { precompressed } = ctx.state;
+  const copies = precompressed?.body === bytes ? precompressed : undefined;
+  if (copies?.br && prefersBrotli(ctx.req)) {
+    ctx.body = copies.br;
     ctx.set('Content-Encoding', 'br');
     return;
   }
   if (!prefersGzip(ctx.req)) return;
   // Koa keeps the Content-Type and sets the length.
-  ctx.body = gzipped.get(bytes) ?? gzipSync(bytes, { level: LEVEL });
+  ctx.body = copies?.gzip ?? gzipSync(bytes, { level: LEVEL });
   ctx.set('Content-Encoding', 'gzip');
 }
 
