@@ -1,4 +1,4 @@
-// createApp(deps): the whole Koa onion, in order. createRequestHandler(deps): what servers mount —
+// createApp(deps): the whole Koa onion, in order (onionLayers). createRequestHandler(deps): what servers mount —
 // the onion, with fresh cache hits answered ahead of it. Listening happens in bin/www.ts only, so
 // tests can mount the handler on port 0.
 import type { RequestListener } from 'node:http';
@@ -48,11 +48,23 @@ export function createRequestHandler(deps: AppDeps): RequestListener {
 }
 
 export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<RequestState> {
-  const { config, logger } = deps;
+  const { config } = deps;
   const app = new Koa<RequestState>({ proxy: config.TRUST_PROXY.length > 0 });
   app.silent = true; // errors are logged by errorHandler, with the request id
 
   app.keys = cookieKeys(deps.secret); // signs the session cookie alike in every worker
+  const stack = onionLayers(deps, app, cache);
+  for (const layer of config.SERVER_TIMING ? timedLayers(stack) : stack) app.use(layer);
+  return app;
+}
+
+/**
+ * The onion's layers, outermost first, as createApp mounts them (each timed when SERVER_TIMING is
+ * on). Each is named after its factory; test/cache/layers.test.ts says which may set headers on a
+ * cached response, and fails on a layer it does not know (src/cache/README.md).
+ */
+export function onionLayers(deps: AppDeps, app: Koa<RequestState>, cache: ResponseCache | undefined): Koa.Middleware<RequestState>[] {
+  const { config, logger } = deps;
   const assetVersions = fingerprintPublicFiles(publicDir);
   const view = createRenderer({ versions: assetVersions, session: { flash: takeFlash, csrf: csrfToken } });
   const pages = pageRouter(deps, view);
@@ -107,7 +119,5 @@ export function createApp(deps: AppDeps, cache = createCache(deps)): Koa<Request
     // Nothing answered: the 404 page (the API's JSON 404 comes from the error handler).
     pageNotFound,
   ];
-  const stack = layers as Koa.Middleware<RequestState>[];
-  for (const layer of config.SERVER_TIMING ? timedLayers(stack) : stack) app.use(layer);
-  return app;
+  return layers as Koa.Middleware<RequestState>[];
 }

@@ -4,6 +4,7 @@
 // unless it was refused with a 4xx, after it; an entry is served only while the generation it was
 // rendered at is still current. A write acknowledged by one worker is therefore seen by the next
 // request to any worker, and a stranger's junk write, refused by auth or CSRF, flushes nothing.
+// The rules every feature keeps so this stays true: src/cache/README.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliCompress, constants as zlibConstants, gzipSync } from 'node:zlib';
@@ -20,11 +21,37 @@ import { cacheKey, cachedRoute, canonicalQuery, type CachedRoute } from './cache
 // Which routes are kept, and what their keys hold: cache/cache-key.ts. A route the table marks
 // opt-in is kept once it says so with ctx.state.cacheable = true, and only responses that say so;
 // any route opts out with ctx.state.cacheable = false. A response that sets a cookie is never stored.
+// (src/cache/README.md, rules 3 and 4.)
 
-// Per-request or per-connection headers, never replayed from the cache.
-const notReplayed = new Set(['content-length', 'etag', 'date', 'x-request-id', 'x-response-time', 'server-timing', 'x-cache', 'connection', 'keep-alive', 'transfer-encoding']);
-// Also set per response when a hit is answered before Koa (fast-hits.ts).
-const notResent = new Set([...notReplayed, 'content-type', 'content-encoding', 'set-cookie']);
+/**
+ * Every response header a cached response carries, by what a hit does with it (src/cache/README.md;
+ * test/cache/layers.test.ts fails on a header in neither list). Replayed: stored with the entry as the
+ * miss sent it and sent again on every hit, by fast-hits.ts or, inside Koa, by the layer that set it.
+ */
+export const REPLAYED_HEADERS: ReadonlySet<string> = new Set([
+  // helmet (middleware/security-headers.ts), above the cache: the same on every response.
+  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster',
+  'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control',
+  'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection',
+  // The instance's name (INSTANCE_NAME): one cache per process.
+  'x-served-by',
+  // Accept-Encoding (compression) and Origin (CORS): both are in the key or chosen per request.
+  'vary',
+  // The API's CORS answer: Origin is part of the key (cache-key.ts).
+  'access-control-allow-origin', 'access-control-expose-headers',
+  // The route's own (site/render.ts, feed.pages.ts): set for signed-out readers, the only ones cached.
+  'cache-control',
+]);
+
+/**
+ * Never stored, never replayed: each response, hit or miss, gets its own, from the layer that sets
+ * it, from Node, or from the entry's fields (Content-Type, ETag, the encoded copies). A response
+ * that sets a cookie is not stored at all.
+ */
+export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'x-request-id', 'server-timing', 'x-response-time', 'x-cache', 'date', 'connection', 'keep-alive', 'transfer-encoding',
+  'content-length', 'content-type', 'content-encoding', 'etag', 'set-cookie',
+]);
 
 export interface ResponseCacheOptions {
   generation: GenerationStore;
@@ -68,7 +95,8 @@ function isWrite(method: string): boolean {
 /** Freezes ctx.body into bytes (the response is then sent from them) and describes it for the cache, with the headers set
  * below the cache layer; undefined when not storable. */
 function capture(ctx: AppContext, generation: string, outer: Record<string, unknown>, compress: boolean): CachedResponse | undefined {
-  if (ctx.status !== 200 || ctx.response.get('Set-Cookie')) return undefined;
+  // Encoded below the cache (no route is): its copies would be encoded twice.
+  if (ctx.status !== 200 || ctx.response.get('Set-Cookie') || ctx.response.get('Content-Encoding')) return undefined;
   const rendered = bytesOf(ctx.body);
   if (!rendered) return undefined; // streams, files, empty bodies
   const bytes = ownedBytes(rendered);
@@ -80,7 +108,7 @@ function capture(ctx: AppContext, generation: string, outer: Record<string, unkn
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.response.headers)) {
     // Headers the outer layers set (security headers, request id) are set again on a hit anyway.
-    if (!notReplayed.has(name) && name !== 'content-type' && value !== undefined && outer[name] !== value) headers[name] = String(value);
+    if (!PER_REQUEST_HEADERS.has(name) && value !== undefined && outer[name] !== value) headers[name] = String(value);
   }
   const gzip = compress && worthGzipping(type, bytes.length) ? ownedBytes(gzipSync(bytes)) : undefined;
   const entry: CachedResponse = { generation, type, headers, body: bytes, gzip, etag };
@@ -95,7 +123,7 @@ function rememberSent(lru: ResponseLru, key: string, entry: CachedResponse, res:
     if (entry.sent || res.statusCode !== 200) return;
     const sent: string[] = [];
     for (const [name, value] of Object.entries(res.getHeaders())) {
-      if (notResent.has(name) || value === undefined) continue;
+      if (PER_REQUEST_HEADERS.has(name) || value === undefined) continue;
       for (const one of Array.isArray(value) ? value : [value]) sent.push(name, String(one));
     }
     lru.addSent(key, entry, sent);
