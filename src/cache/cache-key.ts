@@ -1,7 +1,8 @@
 // The response cache's key for one request, and the one query string a cached route is rendered
 // from: only the parameters that route reads, in a fixed order, each value in the form the route
 // normalises it to (page=01, page=junk and no page are one page). The cache renders a miss from this
-// query (cache/response-cache.ts), so two URLs with one key can never render differently.
+// query (cache/response-cache.ts), so two URLs with one key can never render differently. A route
+// reads only the params this table declares for it: src/cache/README.md, rule 3.
 import type { IncomingMessage } from 'node:http';
 
 /** A parameter a route reads, and the values it stands for: none when the route reads it as absent (its default). */

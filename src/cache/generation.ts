@@ -1,6 +1,6 @@
 // The write generation shared by every worker: on SQLite a file beside the database; on MySQL one
 // row in the database, never Redis (docs/decisions/19-cache-generation.md). Every authenticated
-// write bumps it, and a cached entry rendered at an older one is never served.
+// write bumps it, and a cached entry rendered at an older one is never served (src/cache/README.md, rule 6).
 import fs from 'node:fs';
 import { generationQueries } from './generation.repo.js';
 import type { DatabaseHandle } from '../db/database.js';
