@@ -44,21 +44,47 @@ export const conflict = (field: string) => new AppError('conflict', { [field]: [
 export const unauthorized = (field: string, message: string) => new AppError('unauthorized', { [field]: [message] });
 export const unavailable = () => new AppError('unavailable', { service: ['unavailable, try again'] });
 
+/**
+ * Codes of the errors Quire raises itself when it gives up on a dependency: mysql2's pool refusals
+ * and Quire's deadlines carry no code of their own, nor do ioredis's connection errors, so the
+ * layer that meets them (db/mysql-pool.ts, db/redis.ts) rethrows them as one of these.
+ */
+const dependencyErrorCodes = [
+  'DATABASE_TIMEOUT',  // no connection, or no answer, within DATABASE_TIMEOUT_MS
+  'DATABASE_BUSY',     // more calls waiting for a connection than DATABASE_QUEUE_LIMIT
+  'DATABASE_CLOSED',   // the pool is closed (shutting down)
+  'REDIS_TIMEOUT',     // no answer within REDIS_TIMEOUT_MS
+  'REDIS_UNAVAILABLE', // not connected, the connection lost, or its retries spent
+] as const;
+export type DependencyErrorCode = typeof dependencyErrorCodes[number];
+
+export class DependencyError extends Error {
+  override name = 'DependencyError';
+  constructor(readonly code: DependencyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Driver codes that mean the server is unreachable, gone or too busy (docs/decisions/20-dependency-errors.md):
+ * the socket's (Node), mysql2's for a lost or timed-out protocol, MariaDB's own refusals, SQLite's locks.
+ */
 const connectionErrorCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
   'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'SQLITE_BUSY', 'SQLITE_LOCKED',
-  // Given up on by Quire's own deadlines (db/mysql-pool.ts): no connection in time, or too many waiting for one.
-  'DATABASE_TIMEOUT', 'DATABASE_BUSY',
+  ...dependencyErrorCodes,
 ]);
 
-/** True when an error means "a dependency is down or busy", not "the code is wrong". */
+/**
+ * True when an error means "a dependency is down or busy", not "the code is wrong". Decided by
+ * codes alone, never by message text: driver messages change between versions, and MariaDB's with
+ * its lc_messages. mysql2 marks every error that broke its connection fatal.
+ */
 export function isDependencyDown(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
-  if (typeof e.code === 'string' && connectionErrorCodes.has(e.code)) return true;
-  if (e.fatal === true) return true;
-  return typeof e.message === 'string' && /Pool is closed|Connection is closed|Can't add new command when connection is in closed state|enableOfflineQueue|Reached the max retries per request|ECONNREFUSED|Command timed out|Socket timeout/.test(e.message);
+  const e = err as { code?: unknown; fatal?: unknown };
+  return (typeof e.code === 'string' && connectionErrorCodes.has(e.code)) || e.fatal === true;
 }
 
 /**
@@ -68,9 +94,12 @@ export function isDependencyDown(err: unknown): boolean {
  */
 export function isMissingParent(err: unknown, parent: string): boolean {
   if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; errno?: unknown; message?: unknown };
+  const e = err as { code?: unknown; errno?: unknown; sqlMessage?: unknown };
   if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
   if (e.errno !== 1452 && e.code !== 'ER_NO_REFERENCED_ROW_2') return false;
-  const referenced = typeof e.message === 'string' ? /REFERENCES `([^`]+)`/.exec(e.message)?.[1] : undefined;
+  // The code has settled that it is a missing parent; only which one is left, and MariaDB sends
+  // that in no field of its own, only in the message's constraint clause ("REFERENCES `articles`"),
+  // which stays SQL whatever the server's lc_messages. Unreadable there, it is taken to be parent.
+  const referenced = typeof e.sqlMessage === 'string' ? /REFERENCES `([^`]+)`/.exec(e.sqlMessage)?.[1] : undefined;
   return referenced === undefined || referenced === parent;
 }

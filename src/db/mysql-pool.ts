@@ -4,10 +4,7 @@
 import type { Socket } from 'node:net';
 import type { MysqlPool, MysqlPoolConnection, MysqlQueryResult } from 'kysely';
 import type { Pool, PoolConnection } from 'mysql2';
-
-/** Error codes of the calls this pool gave up on; errors.ts counts both as "the database is unavailable". */
-export const DATABASE_TIMEOUT = 'DATABASE_TIMEOUT';
-export const DATABASE_BUSY = 'DATABASE_BUSY';
+import { DependencyError } from '../core/errors.js';
 
 /**
  * How often the pool looks for calls past their deadline, so a deadline is kept to within this. One
@@ -16,12 +13,24 @@ export const DATABASE_BUSY = 'DATABASE_BUSY';
  */
 const SWEEP_MS = 50;
 
-const failure = (code: string, message: string) => Object.assign(new Error(message), { code });
-
 /** True when err says the database did not answer in time, or too many were waiting for it (as opposed to refusing or closing). */
 export function isDatabaseTimeout(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === DATABASE_TIMEOUT || code === DATABASE_BUSY || code === 'ETIMEDOUT';
+  return code === 'DATABASE_TIMEOUT' || code === 'DATABASE_BUSY' || code === 'ETIMEDOUT';
+}
+
+/**
+ * mysql2's pool refuses a call with a bare Error, no code: "Queue limit reached." or, once ended,
+ * "Pool is closed.". The server's errors and the network's have a code, and mysql2 marks those that
+ * broke a connection fatal; so an error with neither is the pool's refusal, and which one is known
+ * from whether this pool was ended, not from the text (docs/decisions/20-dependency-errors.md).
+ */
+function refusal(err: Error, ended: boolean): Error {
+  const { code, fatal } = err as { code?: unknown; fatal?: unknown };
+  if (code !== undefined || fatal === true) return err;
+  return ended
+    ? new DependencyError('DATABASE_CLOSED', 'the database pool is closed', { cause: err })
+    : new DependencyError('DATABASE_BUSY', 'too many requests waiting for a database connection', { cause: err });
 }
 
 /**
@@ -70,7 +79,7 @@ interface TimedConnection extends MysqlPoolConnection {
 }
 
 function timedConnection(connection: PoolConnection, clock: Deadlines, timeoutMs: number): TimedConnection {
-  const timedOut = () => failure(DATABASE_TIMEOUT, `no answer from the database within ${timeoutMs} ms`);
+  const timedOut = () => new DependencyError('DATABASE_TIMEOUT', `no answer from the database within ${timeoutMs} ms`);
   function query(sql: string, parameters: unknown[]): { stream: never };
   function query(sql: string, parameters: unknown[], callback: (error: unknown, result: MysqlQueryResult) => void): void;
   function query(sql: string, parameters: unknown[], callback?: (error: unknown, result: MysqlQueryResult) => void) {
@@ -111,12 +120,13 @@ function timedConnection(connection: PoolConnection, clock: Deadlines, timeoutMs
 export function timedPool(pool: Pool, timeoutMs: number): MysqlPool {
   const clock = deadlines();
   const wrappers = new WeakMap<PoolConnection, TimedConnection>();
+  let ended = false;
   return {
     getConnection(callback) {
       let gaveUp = false;
       const call = clock.start(timeoutMs, () => {
         gaveUp = true;
-        callback(failure(DATABASE_TIMEOUT, `no database connection within ${timeoutMs} ms`), undefined as never);
+        callback(new DependencyError('DATABASE_TIMEOUT', `no database connection within ${timeoutMs} ms`), undefined as never);
       });
       pool.getConnection((err, connection) => {
         if (gaveUp) {
@@ -125,8 +135,7 @@ export function timedPool(pool: Pool, timeoutMs: number): MysqlPool {
         }
         if (err) {
           clock.settle(call);
-          const full = /Queue limit reached/.test(err.message);
-          callback(full ? failure(DATABASE_BUSY, 'too many requests waiting for a database connection') : err, undefined as never);
+          callback(refusal(err, ended), undefined as never);
           return;
         }
         let timed = wrappers.get(connection);
@@ -138,6 +147,7 @@ export function timedPool(pool: Pool, timeoutMs: number): MysqlPool {
       });
     },
     end(callback) {
+      ended = true;
       clock.stop();
       pool.end(callback);
     },

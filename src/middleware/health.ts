@@ -6,7 +6,7 @@ import type { Next } from 'koa';
 import type { DatabaseHandle } from '../db/database.js';
 import { isDatabaseTimeout } from '../db/mysql-pool.js';
 import { RETRY_AFTER_SECONDS } from './error-handler.js';
-import type { Redis } from '../db/redis.js';
+import { isRedisTimeout, type Redis } from '../db/redis.js';
 import type { AppContext } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 
@@ -35,7 +35,7 @@ function databaseState(database: DatabaseHandle, ms: number): Promise<Dependency
 function redisState(redis: Redis, ms: number): Promise<DependencyState> {
   // Connected but the handshake unanswered: a stalled Redis, not a refusing one.
   if (redis.status === 'connect') return Promise.resolve('timeout');
-  return stateOf(() => redis.ping(), ms, (err) => /timed out|Socket timeout/i.test((err as Error | null)?.message ?? ''));
+  return stateOf(() => redis.ping(), ms, isRedisTimeout);
 }
 
 export function health(deps: Pick<AppDeps, 'database' | 'redis' | 'config'>) {
