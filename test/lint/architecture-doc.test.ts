@@ -1,5 +1,6 @@
 // docs/architecture.md describes the tree as it is: every folder has its line in the folder table,
-// and the layer diagram lists the layers in the order the linter enforces them.
+// the layer diagram lists the layers in the order the linter enforces them, and the decisions index
+// lists every record.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,4 +43,11 @@ test('when the linter orders the layers, then the doc\'s diagram shows the same 
   // Drawn top (highest) down, and the features' row from the highest on the left: read backwards, lowest first.
   const drawn = [...diagram.matchAll(/\b([a-z]+)\/(?=[\s─►]|$)/gm)].map((m) => m[1]!).reverse();
   assert.deepEqual(drawn.filter((name) => linted.includes(name)), linted);
+});
+
+test('when a decision record is written, then the decisions index lists it', () => {
+  const dir = path.join(root, 'docs', 'decisions');
+  const index = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+  const unlisted = fs.readdirSync(dir).filter((file) => file !== 'README.md' && file.endsWith('.md') && !index.includes(`](${file})`));
+  assert.deepEqual(unlisted, []);
 });
