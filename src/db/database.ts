@@ -80,9 +80,9 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase 
 
 /**
  * A kept statement whose rows are read as arrays and made into objects here. better-sqlite3 sets
- * each row's properties by column name, which V8 looks up in its string table per row and column:
- * 90 µs for the 20-article list against 65 µs this way. Same objects, same key order, and a later
- * column still wins over an earlier one of the same name.
+ * each row's properties by column name, which V8 looks up in its string table per row and column
+ * (docs/decisions/20-sqlite-statement-cache.md). Same objects, same key order, and a later column
+ * still wins over an earlier one of the same name.
  */
 function keptStatement(statement: SQLite.Statement): SqliteStatement {
   if (!statement.reader) return statement as unknown as SqliteStatement;
@@ -107,10 +107,10 @@ function keptStatement(statement: SQLite.Statement): SqliteStatement {
 
 /**
  * SQLite (3.53) plans a query with `LIMIT ?` for the value bound to it, so binding it, which
- * happens on every run, throws the plan away and the statement is compiled again: a tenth of the
- * time of every article list. `LIMIT ? + 0` is still a bound parameter, but not a bare one, so the
- * statement keeps its plan (our lists are driven by their indexes whatever the limit). Done where
- * Kysely writes the SQL, so it costs nothing per query.
+ * happens on every run, throws the plan away and the statement is compiled again
+ * (docs/decisions/20-limit-plus-zero.md). `LIMIT ? + 0` is still a bound parameter, but not a bare
+ * one, so the statement keeps its plan (our lists are driven by their indexes whatever the limit).
+ * Done where Kysely writes the SQL, so it costs nothing per query.
  */
 class LimitKeepsPlanCompiler extends SqliteQueryCompiler {
   protected override visitLimit(node: LimitNode): void {
@@ -146,7 +146,7 @@ function openSqlite(file: string): DatabaseHandle {
 }
 
 function openMysql(url: string, opts: DatabaseOptions): DatabaseHandle {
-  // Loaded only for MySQL: a SQLite worker boots faster and ~15 MB smaller without mysql2.
+  // Loaded only for MySQL: a SQLite worker boots faster and smaller without mysql2 (docs/decisions/20-idle-memory.md).
   const { createPool } = createRequire(import.meta.url)('mysql2') as { createPool: typeof CreatePool };
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const pool = createPool({

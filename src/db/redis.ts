@@ -32,7 +32,8 @@ function guard(command: Command, timeoutMs: number, isReply: (err: Error) => boo
 }
 
 export async function openRedis(url: string, opts: { timeoutMs: number }): Promise<Redis> {
-  // Loaded only when Redis is configured: ioredis adds boot time and ~20 MB to every worker.
+  // Loaded only when Redis is configured: ioredis adds boot time and memory to every worker
+  // (docs/decisions/20-idle-memory.md).
   const { Redis, ReplyError } = await import('ioredis');
   const isReply = (err: Error) => err instanceof ReplyError;
   // ioredis may send a command again from its queues after a reconnect: it is guarded once.
