@@ -45,7 +45,7 @@ const generationFiles = new Map<string, number>();
 /**
  * SQLite: every worker shares the database file, so they can share a file beside it whose length is
  * the generation. A bump appends one byte (O_APPEND: atomic, never lost between workers) and a read
- * is one fstat, under half the time of reading a row from SQLite, and it happens on every cache hit.
+ * is one fstat, cheaper than reading a row from SQLite, on every cache hit (docs/decisions/20-fast-hits.md).
  * The inode is part of the generation, so a file deleted and made again can never match an old
  * entry; a deleted file is followed to its path, where the other workers' bumps now go.
  */

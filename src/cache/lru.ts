@@ -54,8 +54,8 @@ export function ownedBytes(bytes: Buffer): Buffer {
 
 /**
  * A copy of s that refers to no other string. A key is built from slices of the request's URL, and
- * V8 keeps a slice as a view of the whole: an entry keyed by one kept a 12 KB URL alive for a 13-byte
- * path, whatever its key's length said (a pm2 worker died of it). UTF-16 there and back is lossless.
+ * V8 keeps a slice as a view of the whole, so a short key could keep a long URL alive whatever its
+ * own length said (docs/decisions/19-cache-memory.md). UTF-16 there and back is lossless.
  */
 function ownedString(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');

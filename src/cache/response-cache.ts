@@ -144,11 +144,7 @@ function replay(ctx: AppContext, lru: ResponseLru, key: string, entry: CachedRes
   rememberSent(lru, key, entry, ctx.res);
 }
 
-/**
- * Quality 10: the 23 KB home page in 2 968 bytes against gzip's 3 626 (-18%), in ~7 ms of CPU. Quality
- * 11 saves 70 bytes more for ~27 ms; the 100 newest article pages: 2 600 bytes on average at 10
- * (3.9 ms), 2 494 at 11 (10.4 ms), gzip 3 084.
- */
+/** Quality 10: most of brotli's saving over gzip for a fraction of quality 11's CPU (docs/decisions/20-brotli-copies.md). */
 const BROTLI_PARAMS = { [zlibConstants.BROTLI_PARAM_QUALITY]: 10, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT };
 /** After a brotli job, the next waits this many times as long as it took: brotli never takes more than a tenth of a worker's time. */
 const BROTLI_REST_FACTOR = 9;

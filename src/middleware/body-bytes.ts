@@ -1,8 +1,8 @@
 // Bodies held in memory turned into bytes once. Koa encodes a string body (a rendered page) and
 // serialises an object body (a JSON answer) only when it sends it; before that, koa-etag and the gzip
-// layer each did the same work again: up to three UTF-8 encodings of a 23 KB page (~30 µs each) or
-// three JSON.stringify calls per answer. Sitting just inside the ETag layer, this leaves every layer
-// above a Buffer, with the Content-Type Koa already set for the string or object.
+// layer each did the same work again (docs/decisions/20-body-bytes.md). Sitting just inside the
+// ETag layer, this leaves every layer above a Buffer, with the Content-Type Koa already set for the
+// string or object.
 import type { Next } from 'koa';
 import type { AppContext } from '../core/state.js';
 

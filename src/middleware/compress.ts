@@ -1,7 +1,7 @@
 // Response compression when no nginx is in front (COMPRESS=off behind it). koa-compress pipes every
 // body through a zlib stream on the thread pool; for a rendered page or a JSON answer, which is
 // already whole in memory, that machinery (stream, pipeline, thread hops, a chunked response) cost
-// more CPU than compressing it: an uncached home page spent ~11% of its CPU there. So bodies held in
+// more CPU than compressing it (docs/decisions/20-compression.md). So bodies held in
 // memory, up to SYNC_MAX_BYTES, are gzipped here in place, in one call, and sent with a Content-Length;
 // streams (public files) and larger bodies go on to koa-compress, which skips what already has an
 // encoding. (Handing them to the thread pool instead cost more than it saved: see compression() below.)
@@ -17,12 +17,12 @@ import type { AppContext, RequestState } from '../core/state.js';
 import { bytesOf } from './body-bytes.js';
 
 const THRESHOLD = 1024;
-/** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long (~1 ms). */
+/** Above this a body is left to koa-compress's stream, so one response never blocks the loop for long. */
 const SYNC_MAX_BYTES = 256 * 1024;
 /**
- * zlib's fast strategy: half the CPU of the default level 6 for a 5–6% larger body (the 23 KB home
- * page: 47 µs and 3 862 bytes against 94 µs and 3 626). A body compressed once and sent many times
- * (the response cache's copy) keeps level 6.
+ * zlib's fast strategy per response: half the CPU of the default level 6 for a slightly larger body.
+ * A body compressed once and sent many times (the response cache's copy) keeps level 6
+ * (docs/decisions/20-compression.md).
  */
 const LEVEL = 3;
 const emptyStatuses = new Set([204, 205, 206, 304]);
@@ -38,8 +38,9 @@ interface Codings {
 
 const NONE: Codings = { gzip: false, br: false };
 /**
- * Answers by header: negotiating cost ~3% of a cache hit. Browsers send a handful of distinct headers; past 256, the memory
- * starts again, and a header longer than any browser's is negotiated each time, so this holds a few KB at most.
+ * Answers by header: negotiating per request was a visible share of a cache hit (docs/decisions/20-compression.md).
+ * Browsers send a handful of distinct headers; past 256, the memory starts again, and a header longer than any
+ * browser's is negotiated each time, so this holds a few KB at most.
  */
 const codingsByHeader = new Map<string, Codings>();
 const MAX_REMEMBERED_HEADER = 128;
@@ -99,13 +100,8 @@ async function gzipInMemory(ctx: AppContext, next: Next): Promise<void> {
 
 /**
  * Both layers, outermost first: koa-compress (Vary, streams, large bodies) around the in-memory gzip.
- *
- * A lone process used to hand bodies of 8 KB and up to libuv's thread pool (zlib.gzip), to use a core
- * its event loop could not. On the 2-core VM we bench on that cost more than it saved: waking a pool
- * thread for each body (pthread_cond_signal → futex → an interrupt to the other CPU) took ~7% of the
- * event loop's time in `perf`, and the stream around the job ~35 µs more, against 50–65 µs to gzip the
- * 22 KB home page in place. In place, the uncached home page took 20% less CPU per request at the same
- * or better req/s (A/B, 6 rounds of wrk, 4 of autocannon; bench/README.md).
+ * Gzip stays in place, not on libuv's thread pool, even in a lone process: on two cores, waking a
+ * pool thread for each body cost more than it saved (docs/decisions/20-compression.md).
  */
 export function compression(): Middleware<RequestState>[] {
   return [koaCompress({ threshold: THRESHOLD, br: false, zstd: false, deflate: false }) as Middleware<RequestState>, gzipInMemory];
