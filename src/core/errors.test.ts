@@ -9,18 +9,9 @@ import SQLite from 'better-sqlite3';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { createMysqlDatabase, MYSQL_ADMIN_URL, needService } from '../../support/services.js';
 import { DependencyError, isDependencyDown, isMissingParent } from './errors.js';
+import { thrown } from '../../support/thrown.js';
 
 type DriverError = Error & { code?: unknown; errno?: unknown; sqlMessage?: unknown };
-
-/** The error fn throws or rejects with. */
-async function thrown(fn: () => unknown): Promise<DriverError> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as DriverError;
-  }
-  throw new Error('nothing was thrown');
-}
 
 /** An error with err's text and nothing else: all a classifier by message would have to go on. */
 const sameText = (err: DriverError) => Object.assign(new Error(err.message), { sqlMessage: err.sqlMessage });
@@ -30,7 +21,7 @@ describe('on SQLite (better-sqlite3)', () => {
     const sqlite = new SQLite(':memory:');
     sqlite.pragma('foreign_keys = ON');
     sqlite.exec('create table articles (id integer primary key); create table comments (id integer primary key, article_id integer not null references articles (id))');
-    const err = await thrown(() => sqlite.prepare('insert into comments (article_id) values (99)').run());
+    const err = await thrown<DriverError>(() => sqlite.prepare('insert into comments (article_id) values (99)').run());
     sqlite.close();
     assert.equal(err.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
     assert.equal(isMissingParent(err, 'articles'), true);
@@ -45,7 +36,7 @@ describe('on SQLite (better-sqlite3)', () => {
     const waiter = new SQLite(file, { timeout: 0 });
     try {
       holder.exec('create table t (n integer); begin immediate; insert into t values (1)');
-      const err = await thrown(() => waiter.prepare('insert into t values (2)').run());
+      const err = await thrown<DriverError>(() => waiter.prepare('insert into t values (2)').run());
       assert.equal(err.code, 'SQLITE_BUSY');
       assert.equal(isDependencyDown(err), true);
       assert.equal(isDependencyDown(sameText(err)), false);
@@ -80,7 +71,7 @@ describe('on MariaDB (mysql2)', { skip: missing }, () => {
   });
 
   test('when a comment names an article that is not there, then it is a missing parent of articles, not of users; the same text without the code is neither', async () => {
-    const err = await thrown(() => conn.query('insert into comments (article_id, author_id) values (99, 1)'));
+    const err = await thrown<DriverError>(() => conn.query('insert into comments (article_id, author_id) values (99, 1)'));
     assert.equal(err.code, 'ER_NO_REFERENCED_ROW_2');
     assert.equal(isMissingParent(err, 'articles'), true);
     assert.equal(isMissingParent(err, 'users'), false, 'the REFERENCES clause names the parent that is missing');
@@ -91,8 +82,8 @@ describe('on MariaDB (mysql2)', { skip: missing }, () => {
   test('when the server speaks German (lc_messages de_DE), then the violation is still told by its code, and its parent by the REFERENCES clause', async () => {
     await conn.query("set lc_messages = 'de_DE'");
     try {
-      const article = await thrown(() => conn.query('insert into comments (article_id, author_id) values (99, 1)'));
-      const author = await thrown(() => conn.query('insert into comments (article_id, author_id) values (1, 99)'));
+      const article = await thrown<DriverError>(() => conn.query('insert into comments (article_id, author_id) values (99, 1)'));
+      const author = await thrown<DriverError>(() => conn.query('insert into comments (article_id, author_id) values (1, 99)'));
       assert.doesNotMatch(article.message, /Cannot add or update/, `the message is translated: ${article.message}`);
       assert.equal(isMissingParent(article, 'articles'), true);
       assert.equal(isMissingParent(author, 'articles'), false);
@@ -103,7 +94,7 @@ describe('on MariaDB (mysql2)', { skip: missing }, () => {
   });
 
   test('when MariaDB refuses the connection, then it is an outage; its text alone is not', async () => {
-    const err = await thrown(() => createConnection({ host: '127.0.0.1', port: 1, user: 'root' }));
+    const err = await thrown<DriverError>(() => createConnection({ host: '127.0.0.1', port: 1, user: 'root' }));
     assert.equal(err.code, 'ECONNREFUSED');
     assert.equal(isDependencyDown(err), true);
     assert.match(err.message, /ECONNREFUSED/);

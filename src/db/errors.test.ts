@@ -14,18 +14,9 @@ import { DependencyError, isDependencyDown } from '../core/errors.js';
 import { isDeadlock, isUniqueViolation, openDatabase } from './database.js';
 import { isDatabaseTimeout } from './mysql-pool.js';
 import { closeRedis, isRedisTimeout, openRedis, type Redis } from './redis.js';
+import { thrown } from '../../support/thrown.js';
 
 type DriverError = Error & { code?: unknown; cause?: unknown };
-
-/** The error the call rejects or throws with. */
-async function thrown(fn: () => unknown): Promise<DriverError> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as DriverError;
-  }
-  throw new Error('nothing was thrown');
-}
 
 const sameText = (err: Error) => new Error(err.message);
 
@@ -36,8 +27,8 @@ describe('isUniqueViolation on SQLite (better-sqlite3)', () => {
   test('when a unique column or the primary key is taken, then it is a unique violation; the same text without the code is not', async () => {
     const sqlite = new SQLite(':memory:');
     sqlite.exec("create table users (id integer primary key, email text unique); insert into users values (1, 'a@example.com')");
-    const unique = await thrown(() => sqlite.prepare("insert into users values (2, 'a@example.com')").run());
-    const primary = await thrown(() => sqlite.prepare("insert into users values (1, 'b@example.com')").run());
+    const unique = await thrown<DriverError>(() => sqlite.prepare("insert into users values (2, 'a@example.com')").run());
+    const primary = await thrown<DriverError>(() => sqlite.prepare("insert into users values (1, 'b@example.com')").run());
     sqlite.close();
     assert.deepEqual([unique.code, primary.code], ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
     for (const err of [unique, primary]) {
@@ -67,7 +58,7 @@ describe('on MariaDB (mysql2)', { skip: mysqlMissing }, () => {
     const conn = await createConnection(database.url);
     try {
       await conn.query("set lc_messages = 'de_DE'");
-      const err = await thrown(() => conn.query('insert into counters (id, n) values (1, 0)'));
+      const err = await thrown<DriverError>(() => conn.query('insert into counters (id, n) values (1, 0)'));
       assert.equal(err.code, 'ER_DUP_ENTRY');
       assert.doesNotMatch(err.message, /Duplicate entry/, `the message is translated: ${err.message}`);
       assert.equal(isUniqueViolation(err), true);
@@ -115,7 +106,7 @@ describe('on MariaDB (mysql2)', { skip: mysqlMissing }, () => {
       });
       await holds;
       const waiter = sql`select 1`.execute(handle.db);
-      const err = await thrown(() => sql`select 1`.execute(handle.db));
+      const err = await thrown<DriverError>(() => sql`select 1`.execute(handle.db));
       release();
       await Promise.all([holder, waiter]);
       assert.ok(err instanceof DependencyError, String(err));
@@ -185,7 +176,7 @@ describe('the Redis client (ioredis)', { skip: redisMissing, timeout: 20_000 }, 
     const raw = new RawRedis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     raw.on('error', () => undefined);
     try {
-      const err = await thrown(() => raw.get('k'));
+      const err = await thrown<DriverError>(() => raw.get('k'));
       assert.equal(err.code, undefined, `ioredis gives "${err.message}" no code`);
       assert.equal(isDependencyDown(err), false);
     } finally {
@@ -199,7 +190,7 @@ describe('the Redis client (ioredis)', { skip: redisMissing, timeout: 20_000 }, 
     proxy.down();
     try {
       await closed;
-      const err = await thrown(() => client.get('k'));
+      const err = await thrown<DriverError>(() => client.get('k'));
       assert.ok(err instanceof DependencyError, String(err));
       assert.equal(err.code, 'REDIS_UNAVAILABLE');
       assert.equal(isDependencyDown(err), true);
@@ -217,7 +208,7 @@ describe('the Redis client (ioredis)', { skip: redisMissing, timeout: 20_000 }, 
     proxy.stall();
     try {
       const started = Date.now();
-      const err = await thrown(() => client.ping());
+      const err = await thrown<DriverError>(() => client.ping());
       assert.ok(Date.now() - started >= TIMEOUT_MS - 50, `failed after ${Date.now() - started} ms, before the timeout`);
       assert.ok(err instanceof DependencyError, String(err));
       assert.equal(err.code, 'REDIS_TIMEOUT');
@@ -232,7 +223,7 @@ describe('the Redis client (ioredis)', { skip: redisMissing, timeout: 20_000 }, 
     const client = await open();
     const key = `quire-test-${randomBytes(4).toString('hex')}`;
     await client.set(key, 'a string', 'EX', 10);
-    const err = await thrown(() => client.lpush(key, 'x'));
+    const err = await thrown<DriverError>(() => client.lpush(key, 'x'));
     await client.del(key);
     assert.equal(err.name, 'ReplyError');
     assert.match(err.message, /^WRONGTYPE/);
@@ -242,7 +233,7 @@ describe('the Redis client (ioredis)', { skip: redisMissing, timeout: 20_000 }, 
   test('when the client has been closed, then a command fails with REDIS_UNAVAILABLE', async () => {
     const client = await open();
     await closeRedis(client);
-    const err = await thrown(() => client.get('k'));
+    const err = await thrown<DriverError>(() => client.get('k'));
     assert.equal(err.code, 'REDIS_UNAVAILABLE', String(err));
     assert.equal(isDependencyDown(err), true);
   });
