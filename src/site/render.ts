@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FieldErrors } from '../core/errors.js';
-import { fragments, highlight, isoDateTime, longDate, pagination, safe, tagList, type PreviewArticle } from './fragments.js';
+import type { Html } from '../core/html.js';
+import { fragments, highlight, isoDateTime, longDate, pagination, tagList, type FollowedProfile, type PreviewArticle } from './fragments.js';
 import type { Pager } from './paging.js';
 import type { AppContext } from '../core/state.js';
 
@@ -17,6 +18,9 @@ export const publicDir = path.join(projectRoot, 'public');
 const viewsDir = path.join(projectRoot, 'src', 'views');
 
 export type Vars = Record<string, unknown>;
+
+/** Where the fragments' html`` meets nunjucks: markup a template prints as it is (a SafeString). */
+const safe = (markup: Html): nunjucks.runtime.SafeString => new nunjucks.runtime.SafeString(markup.value);
 
 export interface Renderer {
   /** Renders views/<view>.njk in the site layout as ctx.body (status defaults to 200). */
@@ -70,6 +74,7 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
   env.addGlobal('byline', (article: PreviewArticle) => safe(html.byline(article)));
   env.addGlobal('favoriteButton', (article: PreviewArticle, user: unknown, csrf: () => string, back: string) =>
     safe(html.favoriteButton(article, user ? csrf() : undefined, back)));
+  env.addGlobal('followButton', (profile: FollowedProfile, csrf: () => string, back: string) => safe(html.followButton(profile, csrf(), back)));
   env.addGlobal('articleList', (articles: PreviewArticle[], user: unknown, csrf: () => string, back: string, empty: string, query?: string) =>
     safe(html.articleList(articles, user ? { csrf, back } : undefined, empty, query)));
 
