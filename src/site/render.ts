@@ -12,10 +12,11 @@ import type { Pager } from './paging.js';
 import type { AppContext } from '../core/state.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The project root: the same from src/platform (tsx) and dist/platform (built). */
+/** The project root: the same from src/site (tsx) and dist/site (built). */
 export const projectRoot = path.resolve(here, '../..');
 export const publicDir = path.join(projectRoot, 'public');
-const viewsDir = path.join(projectRoot, 'src', 'views');
+/** The templates, beside this folder: src/views under tsx, dist/views in the build (npm run build copies them). */
+const viewsDir = path.resolve(here, '../views');
 
 export type Vars = Record<string, unknown>;
 
