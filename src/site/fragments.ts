@@ -10,7 +10,7 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 const long = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 
-/** "25 November 2026", in UTC. Written out rather than Intl.DateTimeFormat, whose locale data costs each worker about 5 MB. */
+/** "25 November 2026", in UTC. Written out rather than Intl.DateTimeFormat, whose locale data every worker would load (docs/decisions/20-idle-memory.md). */
 export const longDate = (ms: number): string => long(new Date(ms));
 
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
@@ -22,7 +22,7 @@ function iso(d: Date): string {
   return `${String(year).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${three(d.getUTCMilliseconds())}Z`;
 }
 
-/** The moment as Date.prototype.toISOString writes it, for years 0–9999: half the time of the builtin, once per article in a list. */
+/** The moment as Date.prototype.toISOString writes it, for years 0–9999: cheaper than the builtin, once per article in a list (docs/decisions/20-html-fragments.md). */
 export const isoDateTime = (ms: number): string => iso(new Date(ms));
 
 const none = raw('');
