@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../core/errors.js';
 import { renderMarkdown } from './markdown.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
+import { can, requireCapability, type Capability } from '../users/roles.js';
 import * as repo from './article.repo.js';
 import type { ArticleFilter, ArticleListRow } from './article.repo.js';
 import type { CreateArticleInput, UpdateArticleInput } from './article.schema.js';
@@ -84,6 +85,8 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
 }
 
 export async function createArticle(db: Db, author: User, input: CreateArticleInput): Promise<Article> {
+  // A contributor writes drafts and cannot publish; until drafts exist (issue 22) they cannot post.
+  requireCapability(author, 'publish_own', 'article');
   const now = Date.now();
   const bodyHtml = await renderMarkdown(input.body);
   const slug = await withFreeSlug(db, input.title, (candidate) => inTransaction(db, async (trx) => {
@@ -104,21 +107,26 @@ export async function articleIdentity(db: Db, slug: string): Promise<repo.Articl
   return article;
 }
 
-async function ownedArticle(db: Db, user: User, slug: string) {
+/** Its author may change it with edit_own, anyone else only with `others` (users/roles.ts); 403 otherwise. */
+function requireEditRight(user: User, authorId: number, others: Capability) {
+  if (!can(user, authorId === user.id ? 'edit_own' : others)) throw forbidden('article');
+}
+
+async function editableArticle(db: Db, user: User, slug: string, others: Capability) {
   const article = await articleIdentity(db, slug);
-  if (article.author_id !== user.id) throw forbidden('article');
+  requireEditRight(user, article.author_id, others);
   return article;
 }
 
-/** The whole article, for its author only (the editor): 404 when unknown, 403 for anyone else. */
+/** The whole article, for whoever may edit it (the editor page): 404 when unknown, 403 for anyone else. */
 export async function getOwnArticle(db: Db, user: User, slug: string): Promise<Article> {
   const article = await getArticle(db, user, slug);
-  if (article.authorId !== user.id) throw forbidden('article');
+  requireEditRight(user, article.authorId, 'edit_any');
   return article;
 }
 
 export async function updateArticle(db: Db, user: User, slug: string, input: UpdateArticleInput): Promise<Article> {
-  const article = await ownedArticle(db, user, slug);
+  const article = await editableArticle(db, user, slug, 'edit_any');
   const titleChanged = input.title !== undefined && input.title !== article.title;
   const bodyHtml = input.body !== undefined ? await renderMarkdown(input.body) : undefined;
   const changes = {
@@ -142,12 +150,13 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
 }
 
 export async function deleteArticle(db: Db, user: User, slug: string): Promise<void> {
-  const article = await ownedArticle(db, user, slug);
+  const article = await editableArticle(db, user, slug, 'delete_any_article');
   await inTransaction(db, (trx) => repo.deleteArticle(trx, article.id));
 }
 
 /** Idempotent either way; callers that show the article read it afterwards. */
 export async function favoriteArticle(db: Db, user: User, slug: string): Promise<void> {
+  requireCapability(user, 'favorite', 'article');
   await repo.insertFavorite(db, user.id, (await articleIdentity(db, slug)).id);
 }
 

@@ -4,6 +4,7 @@ import { forbidden, notFound } from '../core/errors.js';
 import { articleIdentity } from '../articles/article.service.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
+import { can, requireCapability } from '../users/roles.js';
 import * as repo from './comment.repo.js';
 
 export interface Comment {
@@ -49,6 +50,7 @@ export async function commentPageOn(db: Db, viewer: User | undefined, articleId:
 }
 
 export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {
+  requireCapability(author, 'comment', 'comment');
   const id = await articleId(db, slug);
   const now = Date.now();
   const commentId = await repo.insertComment(db, { article_id: id, author_id: author.id, body, created_at: now, updated_at: now });
@@ -62,6 +64,9 @@ export async function deleteComment(db: Db, user: User, slug: string, commentId:
   const id = await articleId(db, slug);
   const comment = await repo.findComment(db, commentId);
   if (!comment || comment.article_id !== id) throw notFound('comment');
-  if (comment.author_id !== user.id) throw forbidden('comment');
+  // Its writer, or a moderator of every comment. (An article's author moderates the comments on it,
+  // but deleting one through the API stays its writer's, as the RealWorld contract has it.)
+  const mayDelete = comment.author_id === user.id ? can(user, 'comment') : can(user, 'moderate_comments');
+  if (!mayDelete) throw forbidden('comment');
   await repo.deleteComment(db, commentId);
 }

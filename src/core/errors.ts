@@ -39,7 +39,7 @@ export class AppError extends Error {
 
 export const invalid = (field: string, message: string) => new AppError('validation', { [field]: [message] });
 export const notFound = (what: string) => new AppError('not_found', { [what]: ['not found'] });
-export const forbidden = (what: string) => new AppError('forbidden', { [what]: ['forbidden'] });
+export const forbidden = (what: string, message = 'forbidden') => new AppError('forbidden', { [what]: [message] });
 export const conflict = (field: string) => new AppError('conflict', { [field]: ['has already been taken'] });
 export const unauthorized = (field: string, message: string) => new AppError('unauthorized', { [field]: [message] });
 export const unavailable = () => new AppError('unavailable', { service: ['unavailable, try again'] });

@@ -2,9 +2,15 @@
 import type { ParameterizedContext } from 'koa';
 import { unauthorized } from './errors.js';
 
+/** What an account may do is named by its role (the capability table: users/roles.ts). */
+export type Role = 'reader' | 'contributor' | 'author' | 'editor' | 'admin';
+/** Suspended accounts may sign in and read but do nothing else; banned ones cannot sign in at all. */
+export type AccountStatus = 'active' | 'suspended' | 'banned';
+
 /**
  * The account a request acts for, as the auth layers set it (the API's token, the pages' session).
- * users/ builds it from a row; every layer above reads it from here.
+ * users/ builds it from a row; every layer above reads it from here. Never a banned account: the
+ * auth layers treat its token or session as signed out.
  */
 export interface User {
   id: number;
@@ -13,7 +19,8 @@ export interface User {
   email: string;
   bio: string | null;
   image: string | null;
-  isAdmin: boolean;
+  role: Role;
+  status: AccountStatus;
 }
 
 export interface RequestState {

@@ -4,6 +4,7 @@ import { invalid, notFound } from '../core/errors.js';
 import * as users from '../users/user.repo.js';
 import * as follows from './profile.repo.js';
 import type { User } from '../users/user.service.js';
+import { requireCapability } from '../users/roles.js';
 
 export interface Profile {
   username: string;
@@ -31,6 +32,7 @@ export async function getProfile(db: Db, viewer: User | undefined, username: str
 export async function followUser(db: Db, viewer: User, username: string): Promise<Profile> {
   const row = await profileRow(db, username);
   if (row.id === viewer.id) throw invalid('profile', 'cannot follow yourself');
+  requireCapability(viewer, 'follow', 'profile');
   await follows.insertFollow(db, viewer.id, row.id);
   return toProfile(row, true);
 }

@@ -1,6 +1,7 @@
 // Fills a database with a realistic site: users (one shared password hash), follows, articles with
 // markdown rendered by the real renderer, 3–5 tags each, favourites and comments. Batched inserts,
 // one transaction per batch, explicit ids (the seed expects an empty site; see resetSite).
+import type { Role } from '../core/state.js';
 import type { Db } from '../db/database.js';
 // In-process, not through the render thread: the seeder's bodies are our own text (content.ts),
 // and thousands of thread round-trips would slow a seed for no safety gained.
@@ -72,7 +73,7 @@ export async function seedSite(db: Db, opts: SeedOptions): Promise<SeedCounts> {
     const at = NEWEST - SPAN - (userCount - i) * 60_000;
     return {
       id: i + 1, public_id: uuidFrom(rnd), username: name, username_key: usernameKey(name), email: seededEmail(name), password_hash: passwordHash,
-      bio: bio(rnd), image: null, is_admin: i === 0 ? 1 : 0, created_at: at, updated_at: at,
+      bio: bio(rnd), image: null, role: (i === 0 ? 'admin' : 'author') as Role, created_at: at, updated_at: at,
     };
   });
   const follows = users.flatMap((u) => rnd.sample(users, rnd.int(0, Math.min(15, userCount - 1)), true)

@@ -2,6 +2,7 @@
 // admins only: signed out → /login, signed in but not an admin → 403.
 import { Router } from '@koa/router';
 import { forbidden } from '../core/errors.js';
+import { can } from '../users/roles.js';
 import { userOrLogin } from './forms.js';
 import type { Renderer } from './render.js';
 import type { RequestState } from '../core/state.js';
@@ -14,7 +15,7 @@ export function statsPages(deps: AppDeps, view: Renderer) {
   router.get('/admin/stats', async (ctx) => {
     const user = userOrLogin(ctx);
     if (!user) return;
-    if (!user.isAdmin) throw forbidden('stats');
+    if (!can(user, 'view_stats')) throw forbidden('stats');
     const period = choosePeriod(ctx.query);
     const stats = await statsForPeriod(deps.config.LOG_DIR, period);
     view.page(ctx, 'stats/stats', {

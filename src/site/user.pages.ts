@@ -9,7 +9,7 @@ import type { AppContext, RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseInput } from '../core/validation.js';
 import { loginInput, registerInput, updateInput } from '../users/user.schema.js';
-import { registerUser, updateUserConfirmed } from '../users/user.service.js';
+import { registerUser, signupAllowed, updateUserConfirmed } from '../users/user.service.js';
 
 export function userPages(deps: AppDeps, view: Renderer) {
   const { db } = deps.database;
@@ -39,16 +39,25 @@ export function userPages(deps: AppDeps, view: Renderer) {
     }
   });
 
-  router.get('/register', (ctx) => (ctx.state.user ? ctx.redirect('/') : registerPage(ctx, {})));
+  /** The invitation a sign-up carries: ?invite= on the link, a hidden field once the form is posted. */
+  const inviteOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+  router.get('/register', async (ctx) => {
+    if (ctx.state.user) return ctx.redirect('/');
+    const invite = inviteOf(ctx.query.invite);
+    // A site closed to sign-ups says so here, before anyone fills the form in (403 page).
+    await signupAllowed(db, invite);
+    registerPage(ctx, { invite });
+  });
   router.post('/register', async (ctx) => {
-    const { username = '', email = '', password = '' } = formBody(ctx);
+    const { username = '', email = '', password = '', invite } = formBody(ctx);
     try {
-      const user = await registerUser(db, parseInput(registerInput, { username, email, password }, 'user'));
+      const user = await registerUser(db, parseInput(registerInput, { username, email, password }, 'user'), { invite: inviteOf(invite) });
       await signIn(ctx, user);
       setFlash(ctx, 'success', `Welcome to Quire, ${user.username}.`);
       ctx.redirect('/');
     } catch (err) {
-      registerPage(ctx, { form: { username, email }, errors: fieldErrorsOf(err) }, 422);
+      registerPage(ctx, { form: { username, email }, invite: inviteOf(invite), errors: fieldErrorsOf(err) }, 422);
     }
   });
 

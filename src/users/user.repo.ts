@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import type { UserRow, UserTable } from './user.table.js';
+import type { Role } from '../core/state.js';
 import type { Insertable, Updateable } from 'kysely';
 
 // Run on every signed-in request (session or token): built once.
@@ -48,12 +49,12 @@ export async function firstUserId(db: Db): Promise<number | undefined> {
   return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
 }
 
-export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'is_admin'>[]> {
-  return db.selectFrom('users').select(['username', 'email', 'is_admin']).orderBy('id').execute();
+/** Gives a user a role; false when no user has that name. */
+export async function setRoleByName(db: Db, username: string, role: Role): Promise<boolean> {
+  const result = await db.updateTable('users').set({ role, updated_at: Date.now() }).where('username', '=', username).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-/** Marks (or unmarks) a user as admin; false when no user has that name. */
-export async function setAdmin(db: Db, username: string, isAdmin: boolean): Promise<boolean> {
-  const result = await db.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('username', '=', username).executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'role' | 'status'>[]> {
+  return db.selectFrom('users').select(['username', 'email', 'role', 'status']).orderBy('id').execute();
 }

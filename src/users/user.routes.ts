@@ -20,7 +20,9 @@ export function userRoutes(deps: AppDeps) {
 
   router.post('/users', async (ctx) => {
     const input = parseBody(registerInput, ctx.request.body, 'user');
-    const user = await registerUser(db, input);
+    // Our extension: an invitation's token, for a site whose sign-up is by invitation or closed.
+    const invite = (ctx.request.body as { user?: { invite?: unknown } } | undefined)?.user?.invite;
+    const user = await registerUser(db, input, { invite: typeof invite === 'string' && invite !== '' ? invite : undefined });
     ctx.status = 201;
     ctx.body = userJson(user, await tokens.sign(user.publicId));
   });

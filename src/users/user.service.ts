@@ -1,13 +1,15 @@
 // The rules for accounts: registration, sign-in, profile changes. Knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/database.js';
-import { conflict, invalid, unauthorized } from '../core/errors.js';
+import { inTransaction, isUniqueViolation } from '../db/database.js';
+import { conflict, forbidden, invalid, unauthorized } from '../core/errors.js';
 import { hashPassword, verifyPassword } from './password.js';
 import * as repo from './user.repo.js';
 import type { UserRow } from './user.table.js';
 import type { LoginInput, RegisterInput, UpdateInput } from './user.schema.js';
 import { usernameKey } from './username.js';
+import { getSettings, type Settings } from '../settings/settings.service.js';
+import { claimInvite, usableInvite, type Invite } from './invite.service.js';
 import type { User } from '../core/state.js';
 
 export type { User };
@@ -20,7 +22,8 @@ export function toUser(row: UserRow): User {
     email: row.email,
     bio: row.bio,
     image: row.image,
-    isAdmin: Boolean(row.is_admin),
+    role: row.role,
+    status: row.status,
   };
 }
 
@@ -43,26 +46,47 @@ async function explainUniqueViolation(db: Db, err: unknown, fields: { username?:
   throw conflict(fields.username !== undefined ? 'username' : 'email');
 }
 
-export async function registerUser(db: Db, input: RegisterInput): Promise<User> {
+/** Whether a sign-up may go ahead (with this invitation, if any): the contract's 403 naming why not. */
+export async function signupAllowed(db: Db, inviteToken?: string): Promise<{ settings: Settings; invite?: Invite }> {
+  const settings = await getSettings(db);
+  const invite = inviteToken !== undefined ? await usableInvite(db, inviteToken) : undefined;
+  if (!invite && (await repo.firstUserId(db)) !== undefined) {
+    if (settings.signup === 'closed') throw forbidden('signup', 'is closed on this site');
+    if (settings.signup === 'invite') throw forbidden('signup', 'needs an invitation on this site');
+  }
+  return { settings, invite };
+}
+
+/**
+ * A new account, if the site's sign-up policy lets it in: `signup` open, or an invitation (which
+ * works however sign-up is set, once). Its role is the invitation's, else the `signup_role` setting;
+ * the site's first account is its admin whatever the policy.
+ */
+export async function registerUser(db: Db, input: RegisterInput, opts: { invite?: string } = {}): Promise<User> {
   await assertAvailable(db, input);
+  const { settings, invite } = await signupAllowed(db, opts.invite);
   const now = Date.now();
   const passwordHash = await hashPassword(input.password);
   try {
-    const id = await repo.insertUser(db, {
-      public_id: randomUUID(),
-      username: input.username,
-      username_key: usernameKey(input.username),
-      email: input.email,
-      password_hash: passwordHash,
-      bio: null,
-      image: null,
-      is_admin: 0,
-      created_at: now,
-      updated_at: now,
+    const id = await inTransaction(db, async (trx) => {
+      const id = await repo.insertUser(trx, {
+        public_id: randomUUID(),
+        username: input.username,
+        username_key: usernameKey(input.username),
+        email: input.email,
+        password_hash: passwordHash,
+        bio: null,
+        image: null,
+        role: invite?.role ?? settings.signup_role,
+        created_at: now,
+        updated_at: now,
+      });
+      if (invite) await claimInvite(trx, invite, id);
+      return id;
     });
     // The first account is the site's owner. Decided after the insert, by lowest id, so two
     // sign-ups racing on a fresh site cannot both become admin.
-    if ((await repo.firstUserId(db)) === id) await repo.updateUser(db, id, { is_admin: 1 });
+    if ((await repo.firstUserId(db)) === id) await repo.updateUser(db, id, { role: 'admin' });
     return toUser((await repo.findUserById(db, id))!);
   } catch (err) {
     return explainUniqueViolation(db, err, input);
@@ -76,12 +100,14 @@ export async function authenticate(db: Db, input: LoginInput): Promise<User> {
   const row = await repo.findUserByEmail(db, input.email);
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoyHash));
   if (!row || !ok) throw unauthorized('credentials', 'invalid');
+  if (row.status === 'banned') throw forbidden('account', 'is banned from this site');
   return toUser(row);
 }
 
+/** The account a token or a session signs in as: never a banned one, so a ban ends both at once. */
 export async function findUserByPublicId(db: Db, publicId: string): Promise<User | undefined> {
   const row = await repo.findUserByPublicId(db, publicId);
-  return row && toUser(row);
+  return row && row.status !== 'banned' ? toUser(row) : undefined;
 }
 
 export async function updateUser(db: Db, user: User, input: UpdateInput): Promise<User> {

@@ -1,5 +1,6 @@
 // Row shape of the users table.
 import type { Generated, Selectable } from 'kysely';
+import type { AccountStatus, Role } from '../core/state.js';
 
 export interface UserTable {
   id: Generated<number>;
@@ -15,7 +16,9 @@ export interface UserTable {
   password_hash: string;
   bio: string | null;
   image: string | null;
-  is_admin: Generated<number>;
+  /** What the account may do (users/roles.ts); migration 010. */
+  role: Generated<Role>;
+  status: Generated<AccountStatus>;
   created_at: number;
   updated_at: number;
 }

@@ -44,9 +44,9 @@ describe('account safety', () => {
   });
 
   it('when accounts are registered, then only the first is admin', async () => {
-    const rows = await server.deps.database.db.selectFrom('users').select(['username', 'is_admin']).orderBy('id').execute();
+    const rows = await server.deps.database.db.selectFrom('users').select(['username', 'role']).orderBy('id').execute();
     assert.ok(rows.length >= 2);
-    assert.equal(Number(rows[0]!.is_admin), 1);
-    assert.ok(rows.slice(1).every((r) => Number(r.is_admin) === 0));
+    assert.equal(rows[0]!.role, 'admin');
+    assert.ok(rows.slice(1).every((r) => r.role === 'author'));
   });
 });

@@ -166,10 +166,10 @@ export function badInputContract(s: Suite): void {
       assert.equal(res.body.article.author.username, user.username);
       assert.equal(res.body.article.favoritesCount, 0);
       const username = uniq('plain');
-      const reg = await s.api.post('/users', { user: { username, email: `${username}@example.com`, password: 'password123', is_admin: 1, isAdmin: true } });
+      const reg = await s.api.post('/users', { user: { username, email: `${username}@example.com`, password: 'password123', is_admin: 1, isAdmin: true, role: 'admin' } });
       assert.equal(reg.status, 201, reg.text);
-      const row = await s.server.deps.database.db.selectFrom('users').select('is_admin').where('username', '=', username).executeTakeFirstOrThrow();
-      assert.equal(Number(row.is_admin), 0);
+      const row = await s.server.deps.database.db.selectFrom('users').select('role').where('username', '=', username).executeTakeFirstOrThrow();
+      assert.equal(row.role, 'author');
     });
   });
 }
