@@ -297,6 +297,17 @@ export async function deleteArticle(db: Db, id: number): Promise<void> {
   await moveArticleTotal(db, -1);
 }
 
+/** The ids of every article by one author (an account being deleted with its content). */
+export async function articleIdsBy(db: Db, authorId: number): Promise<number[]> {
+  const rows = await db.selectFrom('articles').select('id').where('author_id', '=', authorId).execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** Gives every article of one author to another (an account deleted, its content kept). */
+export async function reassignArticles(db: Db, fromId: number, toId: number): Promise<void> {
+  await db.updateTable('articles').set({ author_id: toId }).where('author_id', '=', fromId).execute();
+}
+
 /** Sets the article total from the rows (after a bulk load: the seeder). */
 export async function recountArticles(db: Db): Promise<void> {
   const { n } = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

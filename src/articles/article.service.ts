@@ -1,7 +1,7 @@
 // The rules for articles: who may write what, slugs, favourites, lists. Returns domain objects.
 import type { Db } from '../db/database.js';
 import { inTransaction, isUniqueViolation } from '../db/database.js';
-import { forbidden, notFound } from '../core/errors.js';
+import { AppError, forbidden, notFound } from '../core/errors.js';
 import { renderMarkdown } from './markdown.js';
 import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
@@ -152,6 +152,20 @@ export async function updateArticle(db: Db, user: User, slug: string, input: Upd
 export async function deleteArticle(db: Db, user: User, slug: string): Promise<void> {
   const article = await editableArticle(db, user, slug, 'delete_any_article');
   await inTransaction(db, (trx) => repo.deleteArticle(trx, article.id));
+}
+
+/**
+ * An account's articles as it is deleted: each removed as a delete does (tags and totals kept right),
+ * or all given to another account. Called by the admin area, which has checked who may.
+ */
+export async function removeArticlesOf(db: Db, authorId: number, opts: { reassignTo?: number } = {}): Promise<void> {
+  if (opts.reassignTo !== undefined) return repo.reassignArticles(db, authorId, opts.reassignTo);
+  for (const id of await repo.articleIdsBy(db, authorId)) {
+    await inTransaction(db, (trx) => repo.deleteArticle(trx, id)).catch((err: unknown) => {
+      // Deleted meanwhile by someone else: one article fewer to remove.
+      if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+    });
+  }
 }
 
 /** Idempotent either way; callers that show the article read it afterwards. */

@@ -65,3 +65,8 @@ export async function insertComment(db: Db, comment: Insertable<CommentTable>): 
 export async function deleteComment(db: Db, id: number): Promise<void> {
   await db.deleteFrom('comments').where('id', '=', id).execute();
 }
+
+/** Gives every comment of one account to another (an account deleted, its content kept). */
+export async function reassignComments(db: Db, fromId: number, toId: number): Promise<void> {
+  await db.updateTable('comments').set({ author_id: toId }).where('author_id', '=', fromId).execute();
+}

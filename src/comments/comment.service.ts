@@ -70,3 +70,8 @@ export async function deleteComment(db: Db, user: User, slug: string, commentId:
   if (!mayDelete) throw forbidden('comment');
   await repo.deleteComment(db, commentId);
 }
+
+/** An account's comments as it is deleted: given to another account, or left to go with it. */
+export async function reassignCommentsOf(db: Db, authorId: number, toId: number): Promise<void> {
+  await repo.reassignComments(db, authorId, toId);
+}

@@ -1,9 +1,9 @@
 // All SQL about users.
-import type { Db } from '../db/database.js';
+import { isMysql, type Db } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import type { UserRow, UserTable } from './user.table.js';
-import type { Role } from '../core/state.js';
-import type { Insertable, Updateable } from 'kysely';
+import type { AccountStatus, Role } from '../core/state.js';
+import { sql, type Insertable, type Updateable } from 'kysely';
 
 // Run on every signed-in request (session or token): built once.
 const byIdQuery = prepared((db, a: { id: number }) => db.selectFrom('users').selectAll().where('id', '=', a.id));
@@ -57,4 +57,50 @@ export async function setRoleByName(db: Db, username: string, role: Role): Promi
 
 export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'role' | 'status'>[]> {
   return db.selectFrom('users').select(['username', 'email', 'role', 'status']).orderBy('id').execute();
+}
+
+export interface UserSearch {
+  /** Part of a username or email. */
+  q?: string;
+  role?: Role;
+  status?: AccountStatus;
+}
+
+function searched(db: Db, search: UserSearch) {
+  let query = db.selectFrom('users');
+  if (search.q) {
+    // lower() on both sides: case-insensitive on SQLite and on MySQL's binary collation alike; '!' escapes.
+    const pattern = `%${search.q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    query = query.where((eb) => eb.or([
+      sql<boolean>`lower(users.username) like ${pattern} escape '!'`,
+      sql<boolean>`lower(users.email) like ${pattern} escape '!'`,
+    ]));
+  }
+  if (search.role) query = query.where('role', '=', search.role);
+  if (search.status) query = query.where('status', '=', search.status);
+  return query;
+}
+
+/** A page of accounts for the admin area, oldest first. */
+export function searchUsers(db: Db, search: UserSearch, limit: number, offset: number): Promise<UserRow[]> {
+  return searched(db, search).selectAll().orderBy('id').limit(limit).offset(offset).execute();
+}
+
+export async function countUsers(db: Db, search: UserSearch): Promise<number> {
+  const row = await searched(db, search).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The ids of the active admins. Inside a transaction on MySQL the rows stay locked until it ends, so
+ * two admins demoting each other at once are served one after the other and one admin is left.
+ */
+export async function activeAdminIds(db: Db, lock: boolean): Promise<number[]> {
+  let query = db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active');
+  if (lock && isMysql(db)) query = query.forUpdate();
+  return (await query.execute()).map((r) => Number(r.id));
+}
+
+export async function deleteUser(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
 }

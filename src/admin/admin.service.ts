@@ -1,0 +1,135 @@
+// What an admin does to people and to the site: roles, suspensions and bans, deleting an account
+// (with its content, or giving it to someone else), and the settings. Every action checks its
+// capability here (users/roles.ts), so the API, the pages and the CLI refuse alike; and no action
+// can leave the site without an active admin.
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/database.js';
+import { invalid, notFound } from '../core/errors.js';
+import type { AccountStatus, Role, User } from '../core/state.js';
+import { isRole, isStatus, requireCapability, ROLES, STATUSES } from '../users/roles.js';
+import * as users from '../users/user.repo.js';
+import type { UserRow } from '../users/user.table.js';
+import { getSettings, setSetting, type Settings } from '../settings/settings.service.js';
+import { removeArticlesOf } from '../articles/article.service.js';
+import { reassignCommentsOf } from '../comments/comment.service.js';
+
+/** An account as the admin area shows it. */
+export interface Person {
+  id: number;
+  username: string;
+  email: string;
+  role: Role;
+  status: AccountStatus;
+  createdAt: number;
+}
+
+const toPerson = (row: UserRow): Person => ({
+  id: Number(row.id), username: row.username, email: row.email, role: row.role, status: row.status, createdAt: Number(row.created_at),
+});
+
+export interface PeopleQuery {
+  q?: string;
+  role?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listPeople(db: Db, by: User, query: PeopleQuery = {}): Promise<{ people: Person[]; count: number }> {
+  requireCapability(by, 'manage_users', 'users');
+  if (query.role !== undefined && !isRole(query.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
+  if (query.status !== undefined && !isStatus(query.status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+  const search = { q: query.q?.trim().slice(0, 100) || undefined, role: query.role as Role | undefined, status: query.status as AccountStatus | undefined };
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+  const offset = Math.max(query.offset ?? 0, 0);
+  const [rows, count] = await Promise.all([users.searchUsers(db, search, limit, offset), users.countUsers(db, search)]);
+  return { people: rows.map(toPerson), count };
+}
+
+async function personRow(db: Db, username: string): Promise<UserRow> {
+  const row = await users.findUserByUsername(db, username);
+  if (!row) throw notFound('user');
+  return row;
+}
+
+export async function getPerson(db: Db, by: User, username: string): Promise<Person> {
+  requireCapability(by, 'manage_users', 'users');
+  return toPerson(await personRow(db, username));
+}
+
+/**
+ * Runs change on the account in a transaction that first counts the active admins (locking them on
+ * MySQL), and refuses with 422 when the change would leave none.
+ */
+async function keepingAnAdmin(db: Db, username: string, leavesAdmins: (row: UserRow) => boolean, change: (trx: Db, row: UserRow) => Promise<void>): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const admins = await users.activeAdminIds(trx, true);
+    const row = await personRow(trx, username);
+    const isActiveAdmin = row.role === 'admin' && row.status === 'active';
+    if (isActiveAdmin && !leavesAdmins(row) && admins.filter((id) => id !== Number(row.id)).length === 0) {
+      throw invalid('user', 'is the last admin: make someone else an admin first');
+    }
+    await change(trx, row);
+  });
+}
+
+export async function setRole(db: Db, by: User, username: string, role: string): Promise<Person> {
+  requireCapability(by, 'manage_users', 'users');
+  if (!isRole(role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
+  await keepingAnAdmin(db, username, () => role === 'admin', (trx, row) => users.updateUser(trx, Number(row.id), { role, updated_at: Date.now() }));
+  return toPerson(await personRow(db, username));
+}
+
+/** active, suspended (may sign in and read, nothing else) or banned (signed out everywhere at once). */
+export async function setStatus(db: Db, by: User, username: string, status: string): Promise<Person> {
+  requireCapability(by, 'manage_users', 'users');
+  if (!isStatus(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+  await keepingAnAdmin(db, username, () => status === 'active', (trx, row) => users.updateUser(trx, Number(row.id), { status, updated_at: Date.now() }));
+  return toPerson(await personRow(db, username));
+}
+
+/**
+ * Deletes an account. Its articles and comments go with it (content: 'delete'), or are given to
+ * another account first (content: 'reassign', to: a username); its favourites and follows go.
+ */
+export async function deletePerson(db: Db, by: User, username: string, opts: { content: string; to?: string }): Promise<void> {
+  requireCapability(by, 'manage_users', 'users');
+  if (opts.content !== 'delete' && opts.content !== 'reassign') throw invalid('content', 'must be delete or reassign');
+  const target = await personRow(db, username);
+  let heir: UserRow | undefined;
+  if (opts.content === 'reassign') {
+    if (!opts.to) throw invalid('to', "can't be blank when the content is reassigned");
+    heir = await users.findUserByUsername(db, opts.to);
+    if (!heir) throw invalid('to', 'is not a user');
+    if (heir.id === target.id) throw invalid('to', 'must be another user');
+  }
+  // Refused before anything is removed when it is the last admin; checked again when the row goes.
+  if (target.role === 'admin' && target.status === 'active' && (await users.activeAdminIds(db, false)).length <= 1) {
+    throw invalid('user', 'is the last admin: make someone else an admin first');
+  }
+  const id = Number(target.id);
+  if (heir) {
+    await removeArticlesOf(db, id, { reassignTo: Number(heir.id) });
+    await reassignCommentsOf(db, id, Number(heir.id));
+  } else {
+    await removeArticlesOf(db, id);
+  }
+  await keepingAnAdmin(db, username, () => false, (trx) => users.deleteUser(trx, id));
+}
+
+export async function siteSettings(db: Db, by: User): Promise<Settings> {
+  requireCapability(by, 'manage_settings', 'settings');
+  return getSettings(db);
+}
+
+/** Changes several settings at once: every value is checked first, and nothing is stored unless all pass. */
+export async function updateSettings(db: Db, by: User, changes: Record<string, unknown>): Promise<Settings> {
+  requireCapability(by, 'manage_settings', 'settings');
+  const entries = Object.entries(changes);
+  if (entries.length === 0) throw invalid('settings', "can't be blank");
+  for (const [key, value] of entries) if (typeof value !== 'string') throw invalid(key, 'must be a string');
+  await inTransaction(db, async (trx) => {
+    for (const [key, value] of entries) await setSetting(trx, key, value as string);
+  });
+  return getSettings(db);
+}
