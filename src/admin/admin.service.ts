@@ -12,6 +12,7 @@ import type { UserRow } from '../users/user.table.js';
 import { getSettings, setSetting, type Settings } from '../settings/settings.service.js';
 import { removeArticlesOf } from '../articles/article.service.js';
 import { reassignCommentsOf } from '../comments/comment.service.js';
+import { logAction, removePendingCommentsOf } from '../comments/moderation.service.js';
 
 /** An account as the admin area shows it. */
 export interface Person {
@@ -76,7 +77,10 @@ async function keepingAnAdmin(db: Db, username: string, leavesAdmins: (row: User
 export async function setRole(db: Db, by: User, username: string, role: string): Promise<Person> {
   requireCapability(by, 'manage_users', 'users');
   if (!isRole(role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
-  await keepingAnAdmin(db, username, () => role === 'admin', (trx, row) => users.updateUser(trx, Number(row.id), { role, updated_at: Date.now() }));
+  await keepingAnAdmin(db, username, () => role === 'admin', async (trx, row) => {
+    await users.updateUser(trx, Number(row.id), { role, updated_at: Date.now() });
+    await logAction(trx, by, `user:role:${role}`, { type: 'user', id: Number(row.id) }, `${row.username} was ${row.role}`);
+  });
   return toPerson(await personRow(db, username));
 }
 
@@ -84,7 +88,12 @@ export async function setRole(db: Db, by: User, username: string, role: string):
 export async function setStatus(db: Db, by: User, username: string, status: string): Promise<Person> {
   requireCapability(by, 'manage_users', 'users');
   if (!isStatus(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
-  await keepingAnAdmin(db, username, () => status === 'active', (trx, row) => users.updateUser(trx, Number(row.id), { status, updated_at: Date.now() }));
+  await keepingAnAdmin(db, username, () => status === 'active', async (trx, row) => {
+    await users.updateUser(trx, Number(row.id), { status, updated_at: Date.now() });
+    // A ban takes what was waiting for moderation with it.
+    if (status === 'banned') await removePendingCommentsOf(trx, Number(row.id));
+    await logAction(trx, by, `user:${status}`, { type: 'user', id: Number(row.id) }, `${row.username} was ${row.status}`);
+  });
   return toPerson(await personRow(db, username));
 }
 
@@ -114,7 +123,10 @@ export async function deletePerson(db: Db, by: User, username: string, opts: { c
   } else {
     await removeArticlesOf(db, id);
   }
-  await keepingAnAdmin(db, username, () => false, (trx) => users.deleteUser(trx, id));
+  await keepingAnAdmin(db, username, () => false, async (trx) => {
+    await users.deleteUser(trx, id);
+    await logAction(trx, by, heir ? 'user:deleted:reassigned' : 'user:deleted', { type: 'user', id }, heir ? `${target.username}, content to ${heir.username}` : target.username);
+  });
 }
 
 export async function siteSettings(db: Db, by: User): Promise<Settings> {

@@ -16,6 +16,8 @@ export function commentJson(c: Comment) {
     updatedAt: new Date(c.updatedAt).toISOString(),
     body: c.body,
     author: profileJson(c.author),
+    // Our extension: a comment held for moderation says so (to its writer, the only one who sees it).
+    ...(c.state !== 'published' && { state: c.state }),
   };
 }
 

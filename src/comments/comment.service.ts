@@ -1,4 +1,5 @@
-// The rules for comments: anyone signed in may comment; only a comment's author may delete it.
+// The rules for comments: who may comment (users/roles.ts), whether a new one is held for
+// moderation (moderation.ts), and that only its writer or a moderator may delete it.
 import type { Db } from '../db/database.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { articleIdentity } from '../articles/article.service.js';
@@ -6,6 +7,9 @@ import { toProfile, type Profile } from '../profiles/profile.service.js';
 import type { User } from '../users/user.service.js';
 import { can, requireCapability } from '../users/roles.js';
 import * as repo from './comment.repo.js';
+import type { CommentState } from './comment.table.js';
+import { initialState } from './moderation.js';
+import { getSettings } from '../settings/settings.service.js';
 
 export interface Comment {
   id: number;
@@ -14,6 +18,8 @@ export interface Comment {
   updatedAt: number;
   author: Profile;
   authorId: number;
+  /** published, or pending: held for moderation, shown to its writer only. */
+  state: CommentState;
 }
 
 function toComment(row: repo.CommentListRow): Comment {
@@ -23,6 +29,7 @@ function toComment(row: repo.CommentListRow): Comment {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     authorId: row.author_id,
+    state: row.state,
     author: toProfile({ username: row.author_username, bio: row.author_bio, image: row.author_image }, Boolean(Number(row.following))),
   };
 }
@@ -51,9 +58,16 @@ export async function commentPageOn(db: Db, viewer: User | undefined, articleId:
 
 export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {
   requireCapability(author, 'comment', 'comment');
-  const id = await articleId(db, slug);
+  const article = await articleIdentity(db, slug);
+  const id = article.id;
+  const moderator = can(author, 'moderate_comments') || (article.author_id === author.id && can(author, 'moderate_own_comments'));
+  const settings = await getSettings(db);
+  const state = initialState(settings, {
+    body, moderator, member: author.role !== 'reader',
+    firstComment: settings.hold_first_comment === 'on' && !(await repo.hasPublishedComment(db, author.id)),
+  });
   const now = Date.now();
-  const commentId = await repo.insertComment(db, { article_id: id, author_id: author.id, body, created_at: now, updated_at: now });
+  const commentId = await repo.insertComment(db, { article_id: id, author_id: author.id, body, state, created_at: now, updated_at: now });
   const [row] = await repo.listComments(db, id, author.id, commentId);
   // Written, then deleted with its article before it was read back: the article is gone.
   if (!row) throw notFound('article');

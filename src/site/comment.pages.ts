@@ -24,7 +24,7 @@ export function commentPages(deps: AppDeps, view: Renderer) {
     const { body = '' } = formBody(ctx);
     try {
       const comment = await addComment(db, user, slug, parseInput(commentInput, { body }, 'comment').body);
-      setFlash(ctx, 'success', 'Comment posted.');
+      setFlash(ctx, comment.state === 'pending' ? 'info' : 'success', comment.state === 'pending' ? 'Comment held for moderation: only you can see it until a moderator approves it.' : 'Comment posted.');
       ctx.redirect(`${articleUrl(slug)}#comment-${comment.id}`);
     } catch (err) {
       await renderArticle(ctx, view, deps, slug, { body, errors: fieldErrorsOf(err) }, 422);
