@@ -27,6 +27,7 @@ const layers = [
   { name: 'articles', pattern: 'src/articles/**' },
   { name: 'comments', pattern: 'src/comments/**' },
   { name: 'stats', pattern: 'src/stats/**' },
+  { name: 'account', pattern: 'src/account/**' },
   { name: 'admin', pattern: 'src/admin/**' },
   { name: 'api', pattern: 'src/api/**' },
   { name: 'site', pattern: 'src/site/**' },

@@ -10,9 +10,8 @@ import { isRole, isStatus, requireCapability, ROLES, STATUSES } from '../users/r
 import * as users from '../users/user.repo.js';
 import type { UserRow } from '../users/user.table.js';
 import { getSettings, setSetting, type Settings } from '../settings/settings.service.js';
-import { removeArticlesOf } from '../articles/article.service.js';
-import { reassignCommentsOf } from '../comments/comment.service.js';
 import { logAction, removePendingCommentsOf } from '../comments/moderation.service.js';
+import { keepingAnAdmin, removeAccount } from '../account/account.service.js';
 
 /** An account as the admin area shows it. */
 export interface Person {
@@ -58,22 +57,6 @@ export async function getPerson(db: Db, by: User, username: string): Promise<Per
   return toPerson(await personRow(db, username));
 }
 
-/**
- * Runs change on the account in a transaction that first counts the active admins (locking them on
- * MySQL), and refuses with 422 when the change would leave none.
- */
-async function keepingAnAdmin(db: Db, username: string, leavesAdmins: (row: UserRow) => boolean, change: (trx: Db, row: UserRow) => Promise<void>): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const admins = await users.activeAdminIds(trx, true);
-    const row = await personRow(trx, username);
-    const isActiveAdmin = row.role === 'admin' && row.status === 'active';
-    if (isActiveAdmin && !leavesAdmins(row) && admins.filter((id) => id !== Number(row.id)).length === 0) {
-      throw invalid('user', 'is the last admin: make someone else an admin first');
-    }
-    await change(trx, row);
-  });
-}
-
 export async function setRole(db: Db, by: User, username: string, role: string): Promise<Person> {
   requireCapability(by, 'manage_users', 'users');
   if (!isRole(role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
@@ -112,21 +95,7 @@ export async function deletePerson(db: Db, by: User, username: string, opts: { c
     if (!heir) throw invalid('to', 'is not a user');
     if (heir.id === target.id) throw invalid('to', 'must be another user');
   }
-  // Refused before anything is removed when it is the last admin; checked again when the row goes.
-  if (target.role === 'admin' && target.status === 'active' && (await users.activeAdminIds(db, false)).length <= 1) {
-    throw invalid('user', 'is the last admin: make someone else an admin first');
-  }
-  const id = Number(target.id);
-  if (heir) {
-    await removeArticlesOf(db, id, { reassignTo: Number(heir.id) });
-    await reassignCommentsOf(db, id, Number(heir.id));
-  } else {
-    await removeArticlesOf(db, id);
-  }
-  await keepingAnAdmin(db, username, () => false, async (trx) => {
-    await users.deleteUser(trx, id);
-    await logAction(trx, by, heir ? 'user:deleted:reassigned' : 'user:deleted', { type: 'user', id }, heir ? `${target.username}, content to ${heir.username}` : target.username);
-  });
+  await removeAccount(db, by, target, heir);
 }
 
 export async function siteSettings(db: Db, by: User): Promise<Settings> {

@@ -353,3 +353,17 @@ export function listArticleLinks(db: Db, limit: number): Promise<{ slug: string;
   return db.selectFrom('articles').select(['slug', 'updated_at'])
     .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Everything an author wrote, oldest first, for their own data export. */
+export async function articlesForExport(db: Db, authorId: number) {
+  const rows = await db.selectFrom('articles').select(['slug', 'title', 'description', 'body', 'tag_list', 'created_at', 'updated_at'])
+    .where('author_id', '=', authorId).orderBy('id').execute();
+  return rows.map((r) => withTags(r));
+}
+
+/** The slugs of the articles an account favourites, for its data export. */
+export async function favoritedSlugs(db: Db, userId: number): Promise<string[]> {
+  const rows = await db.selectFrom('favorites').innerJoin('articles', 'articles.id', 'favorites.article_id')
+    .select('articles.slug').where('favorites.user_id', '=', userId).orderBy('articles.id').execute();
+  return rows.map((r) => r.slug);
+}

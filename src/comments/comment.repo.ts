@@ -122,3 +122,10 @@ export async function articleAuthorOf(db: Db, articleId: number): Promise<number
   const row = await db.selectFrom('articles').select('author_id').where('id', '=', articleId).executeTakeFirst();
   return row === undefined ? undefined : Number(row.author_id);
 }
+
+/** Every comment an account wrote, with the article it is on, for its data export. */
+export function commentsForExport(db: Db, authorId: number) {
+  return db.selectFrom('comments').innerJoin('articles', 'articles.id', 'comments.article_id')
+    .select(['comments.id', 'articles.slug as article', 'comments.body', 'comments.state', 'comments.created_at', 'comments.updated_at'])
+    .where('comments.author_id', '=', authorId).orderBy('comments.id').execute();
+}

@@ -16,3 +16,10 @@ export async function insertFollow(db: Db, followerId: number, followedId: numbe
 export async function deleteFollow(db: Db, followerId: number, followedId: number): Promise<void> {
   await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followed_id', '=', followedId).execute();
 }
+
+/** The names of the accounts one account follows, for its data export. */
+export async function followedNames(db: Db, followerId: number): Promise<string[]> {
+  const rows = await db.selectFrom('follows').innerJoin('users', 'users.id', 'follows.followed_id')
+    .select('users.username').where('follows.follower_id', '=', followerId).orderBy('users.username').execute();
+  return rows.map((r) => r.username);
+}
