@@ -10,6 +10,8 @@ import type { Html } from '../core/html.js';
 import { fragments, highlight, isoDateTime, longDate, pagination, tagList, type FollowedProfile, type PreviewArticle } from './fragments.js';
 import type { Pager } from './paging.js';
 import type { AppContext } from '../core/state.js';
+import { SETTINGS } from '../settings/settings.schema.js';
+import type { Settings } from '../settings/settings.service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The project root: the same from src/site (tsx) and dist/site (built). */
@@ -30,7 +32,27 @@ export interface Renderer {
   text(view: string, vars: Vars): string;
   /** The versioned URL of a file in public/, e.g. /css/site.css?v=1a2b3c4d. */
   asset(file: string): string;
+  /**
+   * The site's settings for this request: read on the first call and kept with the request, so a
+   * page reads them once. The page router calls it before every page route, because page() cannot
+   * wait; error pages call it when no route did.
+   */
+  settings(ctx: AppContext): Promise<LayoutSettings>;
+  /** Where settings are read from: the page router hands in the database's reader. */
+  readSettingsFrom(read: () => Promise<LayoutSettings>): void;
 }
+
+/** What the layout and the feeds show from the site's settings. */
+export type LayoutSettings = Pick<Settings, 'title' | 'description' | 'language' | 'url'>;
+
+/** The settings' defaults: what a renderer shows before it is given a reader (a test's, a build check's). */
+const defaultLayout = (siteName?: string): LayoutSettings => ({
+  title: siteName ?? SETTINGS.title.parse(undefined), description: SETTINGS.description.parse(undefined),
+  language: SETTINGS.language.parse(undefined), url: SETTINGS.url.parse(undefined),
+});
+
+/** The site's own origin: the `url` setting when set, else the request's (which a trusted proxy may set). Koa 3's ctx.origin is the Origin header. */
+export const canonicalOrigin = (ctx: AppContext, settings: LayoutSettings): string => settings.url || `${ctx.protocol}://${ctx.host}`;
 
 /** Content hashes of public/ files (outside public/app/), so their URLs can be cached for a year. */
 export function fingerprintPublicFiles(dir = publicDir): Map<string, string> {
@@ -57,10 +79,15 @@ export interface SessionVars {
 
 export function createRenderer(opts: { siteName?: string; versions?: Map<string, string>; session: SessionVars }): Renderer {
   const { session } = opts;
+  const fallback = defaultLayout(opts.siteName);
+  let readSettings = async () => fallback;
+  // Per request, the read in flight or done: a second call in the same request waits for the first.
+  const reads = new WeakMap<AppContext, Promise<LayoutSettings>>();
+  const loaded = new WeakMap<AppContext, LayoutSettings>();
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir), { autoescape: true, throwOnUndefined: false });
   const versions = opts.versions ?? fingerprintPublicFiles();
   const asset = (file: string) => (versions.has(file) ? `${file}?v=${versions.get(file)}` : file);
-  env.addGlobal('siteName', opts.siteName ?? 'Quire');
+  env.addGlobal('siteName', fallback.title);
   env.addGlobal('asset', asset);
   env.addFilter('date', longDate);
   env.addFilter('isoDate', isoDateTime);
@@ -82,10 +109,24 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
   return {
     asset,
     text: (view, vars) => env.render(`${view}.njk`, vars),
+    readSettingsFrom(read) { readSettings = read; },
+    settings(ctx) {
+      let read = reads.get(ctx);
+      if (!read) {
+        read = readSettings().then((settings) => { loaded.set(ctx, settings); return settings; });
+        reads.set(ctx, read);
+      }
+      return read;
+    },
     page(ctx, view, vars, status = 200) {
+      const site = loaded.get(ctx) ?? fallback;
+      const user = ctx.state.user;
       const html = env.render(`${view}.njk`, {
+        siteName: site.title,
+        site,
+        origin: canonicalOrigin(ctx, site),
         ...vars,
-        user: ctx.state.user,
+        user,
         path: ctx.path,
         flash: session.flash(ctx),
         // Called by templates that hold a form: only then is a token made.
@@ -111,7 +152,9 @@ const errorTitles: Record<number, string> = {
 
 /** The error middleware's page renderer: 4xx/5xx in the site layout, plain text if even that fails. */
 export function errorPages(view: Renderer) {
-  return function renderErrorPage(ctx: AppContext, status: number, errors: FieldErrors) {
+  return async function renderErrorPage(ctx: AppContext, status: number, errors: FieldErrors) {
+    // The layout's title and language; when the database is what failed, the defaults will do.
+    await view.settings(ctx).catch(() => undefined);
     const title = status === 403 && errors.csrf ? 'This form has expired' : errorTitles[status] ?? 'Something went wrong';
     const messages = status === 404 || (status >= 500 && status !== 503) ? [] : Object.entries(errors).flatMap(([field, list]) => list.map((m) => `${field} ${m}`));
     try {

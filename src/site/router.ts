@@ -9,12 +9,20 @@ import { notFound } from '../core/errors.js';
 import type { Renderer } from './render.js';
 import { isApiPath, type AppContext, type RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
+import { getSettings } from '../settings/settings.service.js';
 import { profilePages } from './profile.pages.js';
 import { statsPages } from './stats.pages.js';
 import { userPages } from './user.pages.js';
 
 export function pageRouter(deps: AppDeps, view: Renderer) {
   const pages = new Router<RequestState>();
+  view.readSettingsFrom(() => getSettings(deps.database.db));
+  // The layout shows the site's title and language, and page() cannot wait: read them (one small
+  // query) before any page route runs. The router runs this only when a page route matched.
+  pages.use(async (ctx, next) => {
+    await view.settings(ctx);
+    await next();
+  });
   for (const feature of [articlePages, editorPages, commentPages, profilePages, userPages, feedPages, statsPages]) {
     const router = feature(deps, view);
     pages.use(router.routes(), router.allowedMethods());
