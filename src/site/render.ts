@@ -12,6 +12,7 @@ import type { Pager } from './paging.js';
 import type { AppContext } from '../core/state.js';
 import { SETTINGS } from '../settings/settings.schema.js';
 import type { Settings } from '../settings/settings.service.js';
+import { can } from '../users/roles.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The project root: the same from src/site (tsx) and dist/site (built). */
@@ -127,6 +128,8 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
         origin: canonicalOrigin(ctx, site),
         ...vars,
         user,
+        // The nav's Admin link: for whoever may see some part of /admin.
+        mayAdmin: can(user, 'manage_users') || can(user, 'view_stats'),
         path: ctx.path,
         flash: session.flash(ctx),
         // Called by templates that hold a form: only then is a token made.

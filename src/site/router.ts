@@ -1,6 +1,8 @@
 // The server-rendered site: every feature's pages on one router, as api.ts does for the JSON API.
 // Sessions, the signed-in user and CSRF checks sit before it in the onion (src/app.ts).
 import { Router } from '@koa/router';
+import { adminPages } from './admin.pages.js';
+import { adminSitePages } from './admin-site.pages.js';
 import { articlePages } from './article.pages.js';
 import { editorPages } from './editor.pages.js';
 import { feedPages } from './feed.pages.js';
@@ -23,7 +25,7 @@ export function pageRouter(deps: AppDeps, view: Renderer) {
     await view.settings(ctx);
     await next();
   });
-  for (const feature of [articlePages, editorPages, commentPages, profilePages, userPages, feedPages, statsPages]) {
+  for (const feature of [articlePages, editorPages, commentPages, profilePages, userPages, feedPages, statsPages, adminPages, adminSitePages]) {
     const router = feature(deps, view);
     pages.use(router.routes(), router.allowedMethods());
   }

@@ -1,8 +1,9 @@
-// /admin/stats: the access-log figures for a chosen period, with server-drawn SVG charts. For
-// admins only: signed out → /login, signed in but not an admin → 403.
+// /admin/stats: the access-log figures for a chosen period, with server-drawn SVG charts, in the
+// admin area. For whoever may view stats: signed out → /login, signed in without it → 403.
 import { Router } from '@koa/router';
 import { forbidden } from '../core/errors.js';
 import { can } from '../users/roles.js';
+import { adminPage } from './admin.pages.js';
 import { userOrLogin } from './forms.js';
 import type { Renderer } from './render.js';
 import type { RequestState } from '../core/state.js';
@@ -18,7 +19,7 @@ export function statsPages(deps: AppDeps, view: Renderer) {
     if (!can(user, 'view_stats')) throw forbidden('stats');
     const period = choosePeriod(ctx.query);
     const stats = await statsForPeriod(deps.config.LOG_DIR, period);
-    view.page(ctx, 'stats/stats', {
+    adminPage(view, ctx, user, 'stats', 'stats/stats', {
       title: 'Site statistics',
       description: 'Who reads what, and how fast it is served.',
       periods: [...PERIODS].map(([key, p]) => ({ key, label: p.label })),
@@ -26,7 +27,6 @@ export function statsPages(deps: AppDeps, view: Renderer) {
       to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
       ...stats,
     });
-    ctx.set('Cache-Control', 'private, no-store');
   });
 
   return router;
