@@ -3,6 +3,7 @@ import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import type { Middleware, Next } from 'koa';
 import type { Config } from '../config.js';
+import { adminRoutes } from '../admin/admin.routes.js';
 import { articleRoutes } from '../articles/article.routes.js';
 import { commentRoutes } from '../comments/comment.routes.js';
 import { tokenAuth } from './token-auth.js';
@@ -37,7 +38,7 @@ function apiRouter(deps: AppDeps) {
   api.use(tokenAuth(deps));
   // After the token is read, so a write counts against its account as well as its address.
   api.use(writeLimits(deps));
-  for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes]) {
+  for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes, adminRoutes]) {
     const router = routes(deps);
     api.use(router.routes(), router.allowedMethods());
   }
