@@ -8,7 +8,9 @@ import type { Renderer } from './render.js';
 import type { AppContext, RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseInput } from '../core/validation.js';
-import { loginInput, registerInput, updateInput } from '../users/user.schema.js';
+import { loginInput, passwordInput, registerInput, updateInput } from '../users/user.schema.js';
+import { accountForReset, resetPassword } from '../users/reset.service.js';
+import { deleteOwnAccount, exportAccount } from '../account/account.service.js';
 import { registerUser, signupAllowed, updateUserConfirmed } from '../users/user.service.js';
 
 export function userPages(deps: AppDeps, view: Renderer) {
@@ -61,6 +63,29 @@ export function userPages(deps: AppDeps, view: Renderer) {
     }
   });
 
+  // A reset link (from an admin, `quire user reset-password`, or an email): one new password, once.
+  // Its token is in the path, so a link that was used or has expired answers with the 403 page.
+  const resetPage = (ctx: AppContext, vars: { token: string; username: string; errors?: object }, status = 200) => view.page(ctx, 'users/reset', {
+    title: 'Choose a new password', description: 'Set a new password for your account.', errors: {}, ...vars,
+  }, status);
+  router.get('/reset/:token', async (ctx) => {
+    const { account } = await accountForReset(db, ctx.params.token!);
+    resetPage(ctx, { token: ctx.params.token!, username: account.username });
+  });
+  router.post('/reset/:token', async (ctx) => {
+    const token = ctx.params.token!;
+    const { account } = await accountForReset(db, token);
+    try {
+      const { password } = parseInput(passwordInput, { password: formBody(ctx).password ?? '' }, 'user');
+      await resetPassword(db, token, password);
+      signOut(ctx);
+      setFlash(ctx, 'success', 'Your password is set. Sign in with it.');
+      ctx.redirect('/login');
+    } catch (err) {
+      resetPage(ctx, { token, username: account.username, errors: fieldErrorsOf(err) }, 422);
+    }
+  });
+
   router.post('/logout', (ctx) => {
     signOut(ctx);
     ctx.redirect('/');
@@ -87,6 +112,33 @@ export function userPages(deps: AppDeps, view: Renderer) {
       ctx.redirect('/settings');
     } catch (err) {
       settingsPage(ctx, { form: { image, username, bio, email }, errors: fieldErrorsOf(err) }, 422);
+    }
+  });
+
+  // The account's own data, as a JSON file to keep or take elsewhere.
+  router.get('/settings/export', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    ctx.set('Content-Disposition', `attachment; filename="quire-${encodeURIComponent(user.username)}.json"`);
+    ctx.body = await exportAccount(db, user);
+  });
+
+  const deletePage = (ctx: AppContext, vars: object, status = 200) => view.page(ctx, 'users/delete', {
+    title: 'Delete your account', description: 'Delete your account and everything you wrote.', errors: {}, ...vars,
+  }, status);
+  router.get('/settings/delete', (ctx) => {
+    if (userOrLogin(ctx)) deletePage(ctx, {});
+  });
+  router.post('/settings/delete', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    try {
+      await deleteOwnAccount(db, user, formBody(ctx).current_password ?? '');
+      signOut(ctx);
+      setFlash(ctx, 'info', 'Your account and everything you wrote are deleted.');
+      ctx.redirect('/');
+    } catch (err) {
+      deletePage(ctx, { errors: fieldErrorsOf(err) }, 422);
     }
   });
 

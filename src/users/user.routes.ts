@@ -5,8 +5,10 @@ import { signInWithinLimits } from './login-attempts.js';
 import type { RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseBody } from '../core/validation.js';
-import { loginInput, registerInput, updateInput } from './user.schema.js';
-import { registerUser, updateUser, type User } from './user.service.js';
+import { loginInput, registerInput, resetInput, updateInput } from './user.schema.js';
+import { resetPassword } from './reset.service.js';
+import { forbidden } from '../core/errors.js';
+import { findUserByPublicId, registerUser, updateUser, type User } from './user.service.js';
 
 /** The contract's User: an explicit allow-list of fields, so nothing else can leak. */
 export function userJson(user: User, token: string) {
@@ -30,6 +32,15 @@ export function userRoutes(deps: AppDeps) {
   router.post('/users/login', async (ctx) => {
     const input = parseBody(loginInput, ctx.request.body, 'user');
     const user = await signInWithinLimits(ctx, deps, input);
+    ctx.body = userJson(user, await tokens.sign(user.publicId));
+  });
+
+  // Our extension: a reset link's token and a new password; answers as a sign-in does.
+  router.post('/users/password-reset', async (ctx) => {
+    const { token, password } = parseBody(resetInput, ctx.request.body, 'reset');
+    const row = await resetPassword(db, token, password);
+    const user = await findUserByPublicId(db, row.public_id);
+    if (!user) throw forbidden('account', 'is banned from this site');
     ctx.body = userJson(user, await tokens.sign(user.publicId));
   });
 
