@@ -6,6 +6,8 @@ import type { Config } from '../config.js';
 import { adminRoutes } from '../admin/admin.routes.js';
 import { articleRoutes } from '../articles/article.routes.js';
 import { commentRoutes } from '../comments/comment.routes.js';
+import { moderationRoutes } from '../comments/moderation.routes.js';
+import { accountRoutes } from '../account/account.routes.js';
 import { tokenAuth } from './token-auth.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { writeLimits } from '../limits/write-limits.js';
@@ -38,7 +40,7 @@ function apiRouter(deps: AppDeps) {
   api.use(tokenAuth(deps));
   // After the token is read, so a write counts against its account as well as its address.
   api.use(writeLimits(deps));
-  for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes, adminRoutes]) {
+  for (const routes of [userRoutes, profileRoutes, articleRoutes, commentRoutes, moderationRoutes, accountRoutes, adminRoutes]) {
     const router = routes(deps);
     api.use(router.routes(), router.allowedMethods());
   }

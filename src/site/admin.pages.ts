@@ -19,6 +19,7 @@ const SECTIONS: { key: string; label: string; href: string; capability: Capabili
   { key: 'users', label: 'Users', href: '/admin/users', capability: 'manage_users' },
   { key: 'invites', label: 'Invites', href: '/admin/invites', capability: 'invite' },
   { key: 'settings', label: 'Settings', href: '/admin/settings', capability: 'manage_settings' },
+  { key: 'moderation', label: 'Moderation', href: '/admin/moderation', capability: 'moderate_comments' },
   { key: 'stats', label: 'Stats', href: '/admin/stats', capability: 'view_stats' },
 ];
 

@@ -15,6 +15,7 @@ import { getSettings } from '../settings/settings.service.js';
 import { profilePages } from './profile.pages.js';
 import { statsPages } from './stats.pages.js';
 import { userPages } from './user.pages.js';
+import { moderationPages } from './moderation.pages.js';
 
 export function pageRouter(deps: AppDeps, view: Renderer) {
   const pages = new Router<RequestState>();
@@ -25,7 +26,7 @@ export function pageRouter(deps: AppDeps, view: Renderer) {
     await view.settings(ctx);
     await next();
   });
-  for (const feature of [articlePages, editorPages, commentPages, profilePages, userPages, feedPages, statsPages, adminPages, adminSitePages]) {
+  for (const feature of [articlePages, editorPages, commentPages, profilePages, userPages, feedPages, statsPages, adminPages, adminSitePages, moderationPages]) {
     const router = feature(deps, view);
     pages.use(router.routes(), router.allowedMethods());
   }

@@ -108,4 +108,19 @@ describe('account lifecycle', () => {
     assert.match(refused.text, /last admin/);
     assert.ok(await db().selectFrom('users').select('id').where('username', '=', 'owner').executeTakeFirst());
   });
+
+  it('when the API exports or deletes the account, then it answers as the pages do', async () => {
+    const reg = await api.post('/users', { user: { username: 'apileaver', email: 'apileaver@example.com', password: 'password123' } });
+    const token = reg.body.user.token as string;
+    await api.post('/articles', { article: { title: 'API kept', description: 'd', body: 'b' } }, token);
+    const exported = await api.get('/user/export', token);
+    assert.equal(exported.status, 200);
+    assert.equal(exported.body.export.profile.username, 'apileaver');
+    assert.deepEqual(exported.body.export.articles.map((a: { title: string }) => a.title), ['API kept']);
+    assert.equal((await api.get('/user/export')).status, 401);
+    assert.equal((await api.request('POST', '/user/delete', { token, json: { user: { password: 'nope nope' } } })).status, 401);
+    assert.equal((await api.request('POST', '/user/delete', { token, json: { user: {} } })).status, 422);
+    assert.equal((await api.request('POST', '/user/delete', { token, json: { user: { password: 'password123' } } })).status, 204);
+    assert.equal((await api.get('/user', token)).status, 401);
+  });
 });
