@@ -21,6 +21,7 @@ const layers = [
   { name: 'limits', pattern: 'src/limits/**' },
   { name: 'sessions', pattern: 'src/sessions/**' },
   { name: 'cache', pattern: 'src/cache/**' },
+  { name: 'mail', pattern: 'src/mail/**' },
   { name: 'settings', pattern: 'src/settings/**' },
   { name: 'users', pattern: 'src/users/**' },
   { name: 'profiles', pattern: 'src/profiles/**' },

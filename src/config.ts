@@ -86,7 +86,14 @@ const schema = z.object({
   SIGNIN_HASHES_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(8),
   // Set by pm2 in cluster mode: each worker writes its own log files, named with this id.
   NODE_APP_INSTANCE: z.string().regex(/^\w+$/, 'must be a word').optional(),
-});
+  // Email (src/mail/, docs/operations.md#email): unset = no email. smtp://user:pass@host:587 (STARTTLS when
+  // offered) or smtps://…:465. Mail is queued in the database and sent by each server process in the background.
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/\s]+/, 'must look like smtp://user:pass@host:587 or smtps://host:465').optional(),
+  // The From of every mail: an address, or "Name <address>". Required with SMTP_URL.
+  MAIL_FROM: z.string().max(320).regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address or "Name <address>", on one line').optional(),
+  // Queued mail not sent within this many hours (SMTP down, or not set up yet) is given up, not sent stale.
+  MAIL_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
+}).refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ['MAIL_FROM'], message: 'must be set when SMTP_URL is set (e.g. "My Blog <blog@example.com>")' });
 
 export type RawConfig = z.infer<typeof schema>;
 
