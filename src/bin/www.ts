@@ -1,6 +1,6 @@
-// Boot, top to bottom: config → logger → database (+ migrations) → app → listen → ready.
+// Boot, top to bottom: config → logger → database (+ migrations) → mailer → app → listen → ready.
 // On SIGINT/SIGTERM (pm2 stop/reload): stop accepting, finish in-flight requests, close keep-alive
-// sockets, close the database and Redis, exit 0 — all within SHUTDOWN_TIMEOUT_MS, which pm2's
+// sockets, stop the mailer, close the database and Redis, exit 0 — all within SHUTDOWN_TIMEOUT_MS, which pm2's
 // kill_timeout (deploy/ecosystem.config.cjs) exceeds.
 import { performance } from 'node:perf_hooks';
 import { createRequestHandler } from '../app.js';
@@ -8,6 +8,7 @@ import { BootError, closeServices, openServices } from '../boot.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDrainableServer } from '../runtime/drain.js';
 import { createLogger } from '../runtime/logger.js';
+import { startMailer } from '../mail/sender.js';
 import { logFileOptions, openLogFile } from '../runtime/log-files.js';
 import { settleHeap } from '../runtime/heap.js';
 
@@ -35,6 +36,8 @@ export async function main(): Promise<void> {
     throw err;
   });
   logger.debug(phase('database'), 'boot');
+  // Sends queued mail in the background when SMTP_URL is set (src/mail/sender.ts); a no-op otherwise.
+  const mailer = startMailer(deps);
 
   const { server, drain } = createDrainableServer(createRequestHandler(deps));
   // Longer than nginx's upstream keepalive_timeout (60 s), so nginx closes idle sockets first.
@@ -67,6 +70,8 @@ export async function main(): Promise<void> {
     // Most of the budget goes to in-flight requests; what is left closes the services.
     const { forced } = await drain(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.8));
     if (forced) logger.warn('connections still open at the drain deadline were closed');
+    // After the requests (which may queue mail), before the database it reads: a send in flight may finish.
+    await mailer.stop(Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.1));
     await closeServices(deps);
     logger.info({ ms: Math.round(performance.now() - stopStarted) }, 'stopped');
     process.exit(0);
