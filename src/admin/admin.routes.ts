@@ -79,6 +79,14 @@ export function adminRoutes({ database: { db } }: AppDeps) {
     ctx.status = 204;
   });
 
+  router.post('/admin/users/:username/password-reset', async (ctx) => {
+    const by = acting(ctx, 'manage_users', 'users');
+    const { token, expiresAt } = await admin.resetLinkFor(db, by, ctx.params.username!);
+    const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    ctx.status = 201;
+    ctx.body = { reset: { url: admin.resetUrl(origin, token), expiresAt: new Date(expiresAt).toISOString() } };
+  });
+
   router.get('/admin/invites', async (ctx) => {
     ctx.body = { invites: (await listInvites(db, requireUser(ctx))).map(inviteJson) };
   });

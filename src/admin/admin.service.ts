@@ -12,6 +12,7 @@ import type { UserRow } from '../users/user.table.js';
 import { getSettings, setSetting, type Settings } from '../settings/settings.service.js';
 import { logAction, removePendingCommentsOf } from '../comments/moderation.service.js';
 import { keepingAnAdmin, removeAccount } from '../account/account.service.js';
+import { createResetToken } from '../users/reset.service.js';
 
 /** An account as the admin area shows it. */
 export interface Person {
@@ -97,6 +98,18 @@ export async function deletePerson(db: Db, by: User, username: string, opts: { c
   }
   await removeAccount(db, by, target, heir);
 }
+
+/** A single-use link (an hour) to set a new password for an account; refused for a banned one. Logged. */
+export async function resetLinkFor(db: Db, by: User, username: string): Promise<{ token: string; expiresAt: number }> {
+  requireCapability(by, 'manage_users', 'users');
+  const row = await personRow(db, username);
+  const link = await createResetToken(db, row);
+  await logAction(db, by, 'user:reset-link', { type: 'user', id: Number(row.id) }, row.username);
+  return link;
+}
+
+/** The reset page's address for a token, on the site's origin. */
+export const resetUrl = (origin: string, token: string): string => `${origin}/reset/${encodeURIComponent(token)}`;
 
 export async function siteSettings(db: Db, by: User): Promise<Settings> {
   requireCapability(by, 'manage_settings', 'settings');

@@ -1,7 +1,8 @@
 // `quire user …`: people, as an admin manages them at /admin/users, through the same admin service
 // (its rules hold here too: known roles, never without an active admin). The CLI acts as the system.
 import { parseArgs } from 'node:util';
-import { deletePerson, getPerson, setRole, setStatus } from '../admin/admin.service.js';
+import { deletePerson, getPerson, resetLinkFor, resetUrl, setRole, setStatus } from '../admin/admin.service.js';
+import { getSettings } from '../settings/settings.service.js';
 import { articleIdsBy } from '../articles/article.repo.js';
 import { listUsers } from '../users/user.repo.js';
 import { ROLES } from '../users/roles.js';
@@ -18,6 +19,7 @@ const usage = `usage: quire user <action> [options]
                                          delete the account and its articles and comments
                                          (or give them to OTHER first); without --yes, say what would go
   admin NAME [--revoke]                  make NAME an admin (--revoke: an author)
+  reset-password NAME                    print a single-use link (an hour) to set NAME's password
 
 A change that would leave the site without an active admin is refused.`;
 
@@ -36,7 +38,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   const { positionals, values } = parsed;
   const [action = 'list', name, role, ...rest] = positionals;
-  const arity: Record<string, number> = { list: 0, role: 2, ban: 1, suspend: 1, activate: 1, delete: 1, admin: 1 };
+  const arity: Record<string, number> = { list: 0, role: 2, ban: 1, suspend: 1, activate: 1, delete: 1, admin: 1, 'reset-password': 1 };
   const wanted = Object.hasOwn(arity, action) ? arity[action]! : undefined;
   if (wanted === undefined) throw new UsageError(usage, `unknown action "${action}"`);
   if ([name, role, ...rest].filter((p) => p !== undefined).length !== wanted) throw new UsageError(usage, `"${action}" takes ${wanted === 0 ? 'no names' : wanted === 1 ? 'one name' : 'a name and a role'}`);
@@ -49,6 +51,13 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     const username = name!;
+    if (action === 'reset-password') {
+      const { token, expiresAt } = await resetLinkFor(db, SYSTEM_ADMIN, username);
+      const origin = (await getSettings(db)).url || `http://localhost:${deps.config.PORT}`;
+      process.stdout.write(`${resetUrl(origin, token)}\n`);
+      process.stderr.write(`single use, until ${new Date(expiresAt).toISOString()}\n`);
+      return;
+    }
     if (action === 'delete') {
       const person = await getPerson(db, SYSTEM_ADMIN, username);
       const heir = values['reassign-to'];

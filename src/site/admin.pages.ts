@@ -6,11 +6,11 @@ import { forbidden } from '../core/errors.js';
 import type { AppContext, RequestState, User } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { setFlash } from '../sessions/session.js';
-import { deletePerson, getPerson, listPeople, setRole, setStatus } from '../admin/admin.service.js';
+import { deletePerson, getPerson, listPeople, resetLinkFor, resetUrl, setRole, setStatus } from '../admin/admin.service.js';
 import { can, ROLES, STATUSES, type Capability } from '../users/roles.js';
 import { fieldErrorsOf, formBody, localPath, userOrLogin } from './forms.js';
 import { pageOf, pager } from './paging.js';
-import type { Renderer, Vars } from './render.js';
+import { canonicalOrigin, type Renderer, type Vars } from './render.js';
 
 const PEOPLE_PER_PAGE = 25;
 
@@ -99,6 +99,18 @@ export function adminPages(deps: AppDeps, view: Renderer) {
       setFlash(ctx, 'error', firstMessage(err));
     }
     ctx.redirect(backTo(ctx, '/admin/users'));
+  });
+
+  // A password reset link for the account, shown once on the answer to this POST (only its hash is kept).
+  router.post('/admin/users/:username/reset', async (ctx) => {
+    const user = userOrLogin(ctx);
+    if (!user) return;
+    const person = await getPerson(db, user, ctx.params.username!);
+    const { token, expiresAt } = await resetLinkFor(db, user, person.username);
+    adminPage(view, ctx, user, 'users', 'admin/reset-link', {
+      title: `Reset link for @${person.username}`, description: 'A single-use link to set a new password.',
+      person, link: resetUrl(canonicalOrigin(ctx, await view.settings(ctx)), token), expiresAt,
+    });
   });
 
   const deletePage = async (ctx: AppContext, user: User, vars: Vars, status = 200) => {

@@ -123,4 +123,40 @@ describe('account lifecycle', () => {
     assert.equal((await api.request('POST', '/user/delete', { token, json: { user: { password: 'password123' } } })).status, 204);
     assert.equal((await api.get('/user', token)).status, 401);
   });
+
+  it('when an admin makes a reset link through the API, the admin page or the CLI, then each link works once', async () => {
+    await api.post('/users', { user: { username: 'linked', email: 'linked@example.com', password: 'password123' } });
+    const owner = (await api.post('/users/login', { user: { email: 'owner@example.com', password: 'password123' } })).body.user.token as string;
+    const made = await api.post('/admin/users/linked/password-reset', undefined, owner);
+    assert.equal(made.status, 201, made.text);
+    const token = new URL(made.body.reset.url as string).pathname.split('/').pop()!;
+    assert.equal((await api.post('/users/password-reset', { reset: { token, password: 'via the api 1' } })).status, 200);
+    assert.equal((await api.post('/admin/users/nobody-here/password-reset', undefined, owner)).status, 404);
+    const reader = (await api.post('/users/login', { user: { email: 'linked@example.com', password: 'via the api 1' } })).body.user.token as string;
+    assert.equal((await api.post('/admin/users/linked/password-reset', undefined, reader)).status, 403);
+
+    const admin = pageClient(server.url);
+    await admin.login('owner@example.com');
+    await admin.get('/admin/users');
+    const page = await admin.post('/admin/users/linked/reset');
+    assert.equal(page.status, 200);
+    const pageToken = /\/reset\/([\w-]{43})/.exec(page.text)?.[1];
+    assert.ok(pageToken, 'the page shows the link');
+    assert.equal((await api.post('/users/password-reset', { reset: { token: pageToken, password: 'via the page 2' } })).status, 200);
+
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const path = await import('node:path');
+    const env = {
+      PATH: process.env.PATH, DATABASE_URL: `sqlite:${path.join(server.dataDir, 'quire.db')}`, DATA_DIR: server.dataDir,
+      LOG_DIR: path.join(server.dataDir, 'logs'), QUIRE_SECRET: 'test-secret-that-is-long-enough-0123456789', PORT: '4567',
+    };
+    const quire = path.resolve(import.meta.dirname, '../../bin/quire.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [quire, 'user', 'reset-password', 'linked'], { env, timeout: 30_000 });
+    const cliToken = /^http:\/\/localhost:4567\/reset\/([\w-]{43})$/m.exec(stdout)?.[1];
+    assert.ok(cliToken, stdout);
+    assert.equal((await api.post('/users/password-reset', { reset: { token: cliToken, password: 'via the cli 3' } })).status, 200);
+    assert.equal((await api.post('/users/password-reset', { reset: { token: cliToken, password: 'via the cli 4' } })).status, 403);
+    assert.equal((await api.post('/users/login', { user: { email: 'linked@example.com', password: 'via the cli 3' } })).status, 200);
+  });
 });
