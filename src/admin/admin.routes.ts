@@ -9,7 +9,7 @@ import { parseBody, parseInput, queryInt } from '../core/validation.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { getSettings, SETTING_KEYS, type Settings } from '../settings/settings.service.js';
 import { requireCapability, type Capability } from '../users/roles.js';
-import { createInvite, listInvites, revokeInvite, type Invite } from '../users/invite.service.js';
+import { createInvite, listInvites, revokeInvite, type Invite, mailInvite } from '../users/invite.service.js';
 import * as admin from './admin.service.js';
 import { deleteQuery, inviteInput, peopleQuery, personChangeInput, settingsInput } from './admin.schema.js';
 
@@ -98,8 +98,9 @@ export function adminRoutes({ database: { db } }: AppDeps) {
     const { invite, token } = await createInvite(db, by, input.role, ttl);
     // Koa 3's ctx.origin is the Origin header, which a caller sets: the request's own address instead.
     const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    if (input.email) await mailInvite(db, input.email, inviteUrl(origin, token), invite.role);
     ctx.status = 201;
-    ctx.body = { invite: { ...inviteJson(invite), token, url: inviteUrl(origin, token) } };
+    ctx.body = { invite: { ...inviteJson(invite), token, url: inviteUrl(origin, token), ...(input.email && { mailedTo: input.email }) } };
   });
 
   router.delete('/admin/invites/:id', async (ctx) => {

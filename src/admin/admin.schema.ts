@@ -1,6 +1,7 @@
 // Input rules for the admin API: the shape of each body and query. The values themselves (which
 // roles, statuses and settings exist) come from their own tables, never from a copy here.
 import { z } from 'zod';
+import { email } from '../users/user.schema.js';
 import { text } from '../core/validation.js';
 import { ROLES, STATUSES } from '../users/roles.js';
 import { isSettingKey, SETTING_KEYS } from '../settings/settings.service.js';
@@ -27,6 +28,8 @@ export const deleteQuery = z.object({
 export const inviteInput = z.object({
   role: text(),
   expiresInDays: z.number({ error: 'must be a number of days' }).positive('must be a number of days').optional(),
+  /** Mail the link to this address as well (our mail outbox; sent when SMTP_URL is set). */
+  email: email.optional(),
 });
 
 // A setting is stored as text; a number (hold_links_over, as GET answers it) is taken as its digits.

@@ -86,7 +86,7 @@ async function withFreeSlug<T>(db: Db, title: string, write: (slug: string) => P
 
 export async function createArticle(db: Db, author: User, input: CreateArticleInput): Promise<Article> {
   // A contributor writes drafts and cannot publish; until drafts exist (issue 22) they cannot post.
-  requireCapability(author, 'publish_own', 'article');
+  requireCapability(author, 'publish_own', 'article', author.status === 'active' ? `cannot be published by ${author.role === 'contributor' ? 'a contributor' : 'a reader'}` : 'cannot be published by a suspended account');
   const now = Date.now();
   const bodyHtml = await renderMarkdown(input.body);
   const slug = await withFreeSlug(db, input.title, (candidate) => inTransaction(db, async (trx) => {

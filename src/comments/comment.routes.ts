@@ -33,7 +33,7 @@ export function commentRoutes({ database: { db } }: AppDeps) {
     const user = requireUser(ctx);
     const input = parseBody(commentInput, ctx.request.body, 'comment');
     ctx.status = 201;
-    ctx.body = { comment: commentJson(await addComment(db, user, ctx.params.slug!, input.body)) };
+    ctx.body = { comment: commentJson(await addComment(db, user, ctx.params.slug!, input.body, `${ctx.protocol}://${ctx.host}`)) };
   });
 
   router.delete('/articles/:slug/comments/:id', async (ctx) => {

@@ -10,6 +10,9 @@ import * as repo from './comment.repo.js';
 import type { CommentState } from './comment.table.js';
 import { initialState } from './moderation.js';
 import { getSettings } from '../settings/settings.service.js';
+import { sendMail } from '../mail/outbox.js';
+import { heldCommentMail } from '../mail/messages.js';
+import { findUserById } from '../users/user.repo.js';
 
 export interface Comment {
   id: number;
@@ -56,7 +59,12 @@ export async function commentPageOn(db: Db, viewer: User | undefined, articleId:
   return { comments: rows.map(toComment), commentsCount };
 }
 
-export async function addComment(db: Db, author: User, slug: string, body: string): Promise<Comment> {
+/**
+ * A new comment by author, published or held by the site's rules. A held one is announced by mail to
+ * the article's author, who moderates it, with a link on the site's origin (the `url` setting, else
+ * requestOrigin: the address the request came to).
+ */
+export async function addComment(db: Db, author: User, slug: string, body: string, requestOrigin?: string): Promise<Comment> {
   requireCapability(author, 'comment', 'comment');
   const article = await articleIdentity(db, slug);
   const id = article.id;
@@ -71,6 +79,13 @@ export async function addComment(db: Db, author: User, slug: string, body: strin
   const [row] = await repo.listComments(db, id, author.id, commentId);
   // Written, then deleted with its article before it was read back: the article is gone.
   if (!row) throw notFound('article');
+  const origin = settings.url || requestOrigin;
+  if (state === 'pending' && origin && article.author_id !== author.id) {
+    const owner = await findUserById(db, article.author_id);
+    if (owner && owner.status === 'active') {
+      await sendMail(db, { to: owner.email, ...heldCommentMail(settings.title, article.title, `${origin}/admin/moderation`) });
+    }
+  }
   return toComment(row);
 }
 

@@ -10,7 +10,8 @@ import type { AppDeps } from '../runtime/deps.js';
 import { setFlash } from '../sessions/session.js';
 import { siteSettings, updateSettings } from '../admin/admin.service.js';
 import { SETTINGS, SETTING_KEYS, type SettingKey, type Settings } from '../settings/settings.schema.js';
-import { createInvite, INVITE_TTL_DEFAULT_MS, listInvites, revokeInvite, type Invite } from '../users/invite.service.js';
+import { createInvite, INVITE_TTL_DEFAULT_MS, listInvites, mailInvite, revokeInvite, type Invite } from '../users/invite.service.js';
+import { email } from '../users/user.schema.js';
 import { ROLES } from '../users/roles.js';
 import { adminPage } from './admin.pages.js';
 import { fieldErrorsOf, formBody, userOrLogin } from './forms.js';
@@ -78,14 +79,16 @@ export function adminSitePages(deps: AppDeps, view: Renderer) {
   router.post('/admin/invites', async (ctx) => {
     const user = userOrLogin(ctx);
     if (!user) return;
-    const { role = '', days = '' } = formBody(ctx);
+    const { role = '', days = '', email: to = '' } = formBody(ctx);
     try {
+      const address = to.trim() === '' ? undefined : parseInput(z.object({ email }), { email: to }, 'invite').email;
       const { invite, token } = await createInvite(db, user, role, /^\d+$/.test(days.trim()) ? Number(days) * DAY_MS : Number.NaN);
       const link = `${canonicalOrigin(ctx, await view.settings(ctx))}/register?invite=${token}`;
-      await invitesPage(ctx, user, { created: { link, role: invite.role, expiresAt: invite.expiresAt } });
+      if (address) await mailInvite(db, address, link, invite.role);
+      await invitesPage(ctx, user, { created: { link, role: invite.role, expiresAt: invite.expiresAt, mailedTo: address } });
     } catch (err) {
       const { expires, ...errors } = fieldErrorsOf(err);
-      await invitesPage(ctx, user, { form: { role, days }, errors: expires ? { ...errors, days: ['must be a whole number of days, from 1 to 90'] } : errors }, 422);
+      await invitesPage(ctx, user, { form: { role, days, email: to }, errors: expires ? { ...errors, days: ['must be a whole number of days, from 1 to 90'] } : errors }, 422);
     }
   });
 

@@ -23,7 +23,7 @@ export function commentPages(deps: AppDeps, view: Renderer) {
     const slug = ctx.params.slug!;
     const { body = '' } = formBody(ctx);
     try {
-      const comment = await addComment(db, user, slug, parseInput(commentInput, { body }, 'comment').body);
+      const comment = await addComment(db, user, slug, parseInput(commentInput, { body }, 'comment').body, `${ctx.protocol}://${ctx.host}`);
       setFlash(ctx, comment.state === 'pending' ? 'info' : 'success', comment.state === 'pending' ? 'Comment held for moderation: only you can see it until a moderator approves it.' : 'Comment posted.');
       ctx.redirect(`${articleUrl(slug)}#comment-${comment.id}`);
     } catch (err) {

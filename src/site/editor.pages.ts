@@ -1,7 +1,7 @@
 // HTML pages for writing: the editor (new and edit, with a server-side preview) and deleting an
 // article after a confirmation page. Same services and validation as the JSON API.
 import { Router } from '@koa/router';
-import type { FieldErrors } from '../core/errors.js';
+import { AppError, type FieldErrors } from '../core/errors.js';
 import { fieldErrorsOf, formBody, userOrLogin } from './forms.js';
 import { renderMarkdown } from '../articles/markdown.js';
 import type { Renderer } from './render.js';
@@ -43,6 +43,8 @@ export function editorPages(deps: AppDeps, view: Renderer) {
       const { body } = parseInput(previewInput, { body: form.body }, 'article');
       renderEditor(ctx, view, { form, slug, preview: await renderMarkdown(body) });
     } catch (err) {
+      // A new article refused for who is writing (a contributor publishing): the text stays in the form, with why.
+      if (!slug && err instanceof AppError && err.code === 'forbidden' && err.errors.article) return renderEditor(ctx, view, { form, slug, errors: err.errors }, 403);
       renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
     }
   }
@@ -61,6 +63,8 @@ export function editorPages(deps: AppDeps, view: Renderer) {
       setFlash(ctx, 'success', slug ? 'Article updated.' : 'Article published.');
       ctx.redirect(articleUrl(article.slug));
     } catch (err) {
+      // A new article refused for who is writing (a contributor publishing): the text stays in the form, with why.
+      if (!slug && err instanceof AppError && err.code === 'forbidden' && err.errors.article) return renderEditor(ctx, view, { form, slug, errors: err.errors }, 403);
       renderEditor(ctx, view, { form, slug, errors: fieldErrorsOf(err) }, 422);
     }
   }

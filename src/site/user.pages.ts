@@ -4,12 +4,13 @@ import { Router } from '@koa/router';
 import { signInWithinLimits } from '../users/login-attempts.js';
 import { setFlash, signIn, signOut } from '../sessions/session.js';
 import { fieldErrorsOf, formBody, localPath, userOrLogin } from './forms.js';
-import type { Renderer } from './render.js';
+import { canonicalOrigin, type Renderer } from './render.js';
 import type { AppContext, RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseInput } from '../core/validation.js';
-import { loginInput, passwordInput, registerInput, updateInput } from '../users/user.schema.js';
-import { accountForReset, resetPassword } from '../users/reset.service.js';
+import { loginInput, passwordInput, registerInput, resetRequestInput, updateInput } from '../users/user.schema.js';
+import { accountForReset, mailResetLink, resetPassword } from '../users/reset.service.js';
+import { mailEnabled } from '../mail/outbox.js';
 import { deleteOwnAccount, exportAccount } from '../account/account.service.js';
 import { registerUser, signupAllowed, updateUserConfirmed } from '../users/user.service.js';
 
@@ -83,6 +84,24 @@ export function userPages(deps: AppDeps, view: Renderer) {
       ctx.redirect('/login');
     } catch (err) {
       resetPage(ctx, { token, username: account.username, errors: fieldErrorsOf(err) }, 422);
+    }
+  });
+
+  // Asking for a reset link by email, when the site sends mail; else the page says whom to ask.
+  const forgotPage = (ctx: AppContext, vars: object, status = 200) => view.page(ctx, 'users/forgot', {
+    title: 'Forgot your password?', description: 'Get a link to set a new password.', mail: mailEnabled(deps.config), form: {}, errors: {}, ...vars,
+  }, status);
+  router.get('/forgot', (ctx) => forgotPage(ctx, {}));
+  router.post('/forgot', async (ctx) => {
+    if (!mailEnabled(deps.config)) return forgotPage(ctx, {}, 403);
+    const { email = '' } = formBody(ctx);
+    try {
+      const input = parseInput(resetRequestInput, { email }, 'user');
+      await mailResetLink(db, input.email, canonicalOrigin(ctx, await view.settings(ctx)));
+      setFlash(ctx, 'info', 'If an account has that address, a link to set a new password is on its way.');
+      ctx.redirect('/login');
+    } catch (err) {
+      forgotPage(ctx, { form: { email }, errors: fieldErrorsOf(err) }, 422);
     }
   });
 

@@ -7,6 +7,9 @@ import type { Role, User } from '../core/state.js';
 import * as repo from './invite.repo.js';
 import type { InviteRow } from './invite.table.js';
 import { isRole, requireCapability } from './roles.js';
+import { getSettings } from '../settings/settings.service.js';
+import { sendMail } from '../mail/outbox.js';
+import { inviteMail } from '../mail/messages.js';
 
 export const INVITE_TTL_DEFAULT_MS = 7 * 86_400_000;
 export const INVITE_TTL_MAX_MS = 90 * 86_400_000;
@@ -65,4 +68,10 @@ export async function listInvites(db: Db, by: User, limit = 100): Promise<Invite
 export async function revokeInvite(db: Db, by: User, id: number): Promise<void> {
   requireCapability(by, 'invite', 'invite');
   if (!(await repo.deleteInvite(db, id))) throw notFound('invite');
+}
+
+/** Mails an invitation's link to the person invited (the admin may also hand it over themselves). */
+export async function mailInvite(db: Db, to: string, link: string, role: Role): Promise<void> {
+  const { title } = await getSettings(db);
+  await sendMail(db, { to, ...inviteMail(title, link, role) });
 }

@@ -10,6 +10,9 @@ import { hashPassword } from './password.js';
 import * as resets from './reset.repo.js';
 import * as users from './user.repo.js';
 import type { UserRow } from './user.table.js';
+import { getSettings } from '../settings/settings.service.js';
+import { sendMail } from '../mail/outbox.js';
+import { resetMail } from '../mail/messages.js';
 
 export const RESET_TTL_MS = 60 * 60_000;
 
@@ -46,4 +49,17 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
     await resets.expireResetsOf(trx, Number(account.id), Date.now());
   });
   return (await users.findUserById(db, Number(account.id)))!;
+}
+
+/**
+ * The owner's own request, by email address: a reset link is mailed when an active account has that
+ * address, and nothing happens otherwise. The caller answers the same either way, so the form cannot
+ * tell anyone which addresses have accounts. The link is on origin (the site's, or the request's).
+ */
+export async function mailResetLink(db: Db, email: string, origin: string): Promise<void> {
+  const account = await users.findUserByEmail(db, email);
+  if (!account || account.status === 'banned') return;
+  const { token } = await createResetToken(db, account);
+  const { title } = await getSettings(db);
+  await sendMail(db, { to: account.email, ...resetMail(title, `${origin}/reset/${encodeURIComponent(token)}`) });
 }

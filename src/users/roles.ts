@@ -39,8 +39,8 @@ export function can(user: Pick<User, 'role' | 'status'> | undefined, capability:
 }
 
 /** The contract's 403 unless the account may do it; `what` names the thing refused. */
-export function requireCapability(user: Pick<User, 'role' | 'status'>, capability: Capability, what: string): void {
-  if (!can(user, capability)) throw forbidden(what);
+export function requireCapability(user: Pick<User, 'role' | 'status'>, capability: Capability, what: string, message?: string): void {
+  if (!can(user, capability)) throw forbidden(what, message);
 }
 
 /** The capabilities of a role, lowest role first in the table above (for docs and the admin area). */

@@ -5,8 +5,10 @@ import { signInWithinLimits } from './login-attempts.js';
 import type { RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseBody } from '../core/validation.js';
-import { loginInput, registerInput, resetInput, updateInput } from './user.schema.js';
-import { resetPassword } from './reset.service.js';
+import { loginInput, registerInput, resetInput, resetRequestInput, updateInput } from './user.schema.js';
+import { mailResetLink, resetPassword } from './reset.service.js';
+import { mailEnabled } from '../mail/outbox.js';
+import { getSettings } from '../settings/settings.service.js';
 import { forbidden } from '../core/errors.js';
 import { findUserByPublicId, registerUser, updateUser, type User } from './user.service.js';
 
@@ -33,6 +35,16 @@ export function userRoutes(deps: AppDeps) {
     const input = parseBody(loginInput, ctx.request.body, 'user');
     const user = await signInWithinLimits(ctx, deps, input);
     ctx.body = userJson(user, await tokens.sign(user.publicId));
+  });
+
+  // Our extension: ask for a reset link by email. 202 whether or not the address has an account.
+  router.post('/users/password-reset-request', async (ctx) => {
+    const { email } = parseBody(resetRequestInput, ctx.request.body, 'user');
+    if (!mailEnabled(deps.config)) throw forbidden('reset', 'is by an admin on this site: it sends no mail');
+    const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    await mailResetLink(db, email, origin);
+    ctx.status = 202;
+    ctx.body = {};
   });
 
   // Our extension: a reset link's token and a new password; answers as a sign-in does.

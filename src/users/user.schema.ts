@@ -21,6 +21,7 @@ const image = text().trim().max(2048, 'is too long (maximum is 2048 characters)'
 
 export const registerInput = z.object({ username, email, password });
 export const passwordInput = z.object({ password });
+export const resetRequestInput = z.object({ email });
 export const resetInput = z.object({ token: text().min(1, BLANK).max(100, 'is invalid'), password });
 export const loginInput = z.object({ email: requiredText(255).toLowerCase(), password: text().min(1, BLANK) });
 export const updateInput = z.object({

@@ -154,7 +154,7 @@ describe('the browser journey of the people who run a site', { timeout: 60_000, 
 
   // The issue's sentence goes on "the editor publishes it": that half waits for drafts (issue 22).
   // Until then a contributor cannot post an article at all, so this step proves the refusal only.
-  it('when the contributor presses Publish, then it is refused with the 403 page', async () => {
+  it('when the contributor presses Publish, then it is refused with 403, the text kept and why', async () => {
     const { contributor } = pages;
     await go(contributor, '/editor', 'contributor-editor');
     await contributor.getByLabel('Title').fill('A contributor writes');
@@ -162,7 +162,8 @@ describe('the browser journey of the people who run a site', { timeout: 60_000, 
     await contributor.getByLabel('Article (markdown)').fill('Draft text for an editor to publish.');
     const res = await press(contributor, 'Publish article', 'contributor-publish-403');
     assert.equal(res.status(), 403);
-    assert.match(await text(contributor), /Not allowed/);
+    assert.match(await text(contributor), /cannot be published by a contributor/);
+    assert.equal(await contributor.getByLabel('Title').inputValue(), 'A contributor writes');
     const missing = await go(pages.visitor, '/article/a-contributor-writes', 'contributor-article-404');
     assert.equal(missing.status(), 404);
   });

@@ -30,6 +30,14 @@ export async function signedInPage(baseUrl: string, email: string): Promise<Page
 }
 
 /** A 403 page for want of a capability, not for a stale form (the CSRF refusal is a 403 too, titled otherwise). */
+/** A new article refused by the editor page: 403, the form shown again with the writer's text, and why. */
+export function assertEditorRefused(res: PageResponse, what: string, kept: string, message: string): void {
+  assert.equal(res.status, 403, `${what}: expected 403, got ${res.status} ${res.location ?? ''} ${res.text.slice(0, 300)}`);
+  assert.match(res.text, /<form class="editor-form"/, `${what}: the editor is shown again`);
+  assert.ok(res.text.includes(kept), `${what}: the text written stays in the form`);
+  assert.ok(res.text.includes(message), `${what}: the page says "${message}"`);
+}
+
 export function assertPageRefused(res: PageResponse, what: string, message?: string): void {
   assert.equal(res.status, 403, `${what}: expected 403, got ${res.status} ${res.location ?? ''} ${res.text.slice(0, 300)}`);
   assert.match(res.text, /<h1 id="error-heading">Not allowed<\/h1>/, `${what}: the page says it is not allowed`);

@@ -10,7 +10,7 @@ import { apiClient, type ApiResponse } from '../../support/client.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { assertError, uniq } from '../api/harness.js';
 import type { PageResponse } from '../pages/page-client.js';
-import { assertPageRefused, setAccount, signedInPage, userIdOf, type PageClient } from './accounts.js';
+import { assertEditorRefused, assertPageRefused, setAccount, signedInPage, userIdOf, type PageClient } from './accounts.js';
 
 interface Account { username: string; email: string; token: string }
 interface Actor extends Account { label: string; role: Role; status: AccountStatus; page: PageClient }
@@ -218,6 +218,8 @@ describe('every role × action, through the API and the pages', () => {
           const viaPage = await action.prepare(who);
           const page = await action.viaPage(who, viaPage);
           if (allowed) assertPageDone(page, action.pageLocation(who, viaPage), `page: ${what}`);
+          // A new article refused shows the editor again, with the text and why; every other refusal is the 403 page.
+          else if (action.name === 'creates an article') assertEditorRefused(page, `page: ${what}`, viaPage.title, 'cannot be published by');
           else assertPageRefused(page, `page: ${what}`, `${action.thing} forbidden`);
           assert.equal(await action.happened(who, viaPage), allowed, `page: ${what}: the change is ${allowed ? 'made' : 'not made'}`);
         });
@@ -239,8 +241,8 @@ describe('every role × action, through the API and the pages', () => {
 
     test('when a contributor publishes, then the API and the editor page answer 403', async () => {
       const { api: res, page } = await run('a contributor', 'creates an article')();
-      assertError(res, 403, 'article');
-      assertPageRefused(page, 'contributor at /editor');
+      assertError(res, 403, 'article', 'cannot be published by a contributor');
+      assertEditorRefused(page, 'contributor at /editor', 'Created ', 'cannot be published by a contributor');
     });
 
     test("when an editor deletes another writer's article, then the API answers 204 and the page redirects", async () => {

@@ -15,7 +15,7 @@ import { startTestServer, type TestDialect, type TestServer } from '../../suppor
 import { MYSQL_ADMIN_URL, needService, REDIS_TEST_URL } from '../../support/services.js';
 import { assertError, uniq } from '../api/harness.js';
 import { pageClient } from '../pages/page-client.js';
-import { assertPageRefused, signedInPage } from './accounts.js';
+import { assertEditorRefused, assertPageRefused, signedInPage } from './accounts.js';
 
 type Setup = { dialect: TestDialect; env: Record<string, string> } | undefined;
 
@@ -73,8 +73,9 @@ function twoInstancesSuite(label: string, setup: () => Setup) {
 
       assertError(await onB.post('/articles', article(), writer.token), 403, 'article');
       await page.get('/editor');
-      const refused = await page.post('/editor', { title: uniq('Paged '), description: 'd', body: 'b', tags: '' });
-      assertPageRefused(refused, 'the editor page on B refuses the reader too', 'article forbidden');
+      const title = uniq('Paged ');
+      const refused = await page.post('/editor', { title, description: 'd', body: 'b', tags: '' });
+      assertEditorRefused(refused, 'the editor page on B refuses the reader too', title, 'cannot be published by a reader');
       assert.equal((await onB.post(`/profiles/${admin.username}/follow`, undefined, writer.token)).status, 200, 'a reader still follows');
 
       await setRole(a.deps.database.db, admin, writer.username, 'author');
