@@ -1,5 +1,6 @@
 // What a CLI command needs to reach the data: config from the environment and an open, migrated
 // database; who the command acts as; and how its usage mistakes and refusals are told apart.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closeServices, openServices } from '../boot.js';
 import { loadConfig } from '../config.js';
 import { generationStore } from '../cache/generation.js';
@@ -47,6 +48,22 @@ export class UsageError extends Error {
 }
 
 export const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h');
+
+/**
+ * A verb's arguments read by node:util's parseArgs, or undefined once --help or -h has printed its
+ * usage (and nothing else is done); an option it does not take is a UsageError.
+ */
+export function verbArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], usage: string, options: O) {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (err) {
+    throw new UsageError(usage, (err as Error).message);
+  }
+}
 
 /** A service's refusal as a line: `role must be one of …`, the API's 422 message with its field. */
 export function describeError(err: unknown): string {

@@ -1,11 +1,10 @@
 // `quire invite …`: single-use sign-up links, as /admin/invites makes them. An invite is stored as
 // made by someone, so the CLI makes it as the site's oldest active admin (context.ts: firstAdmin).
-import { parseArgs } from 'node:util';
 import { inviteUrl } from '../admin/admin.routes.js';
 import { getSettings } from '../settings/settings.service.js';
 import { createInvite, listInvites, revokeInvite, type Invite } from '../users/invite.service.js';
 import { ROLES } from '../users/roles.js';
-import { columns, firstAdmin, SYSTEM_ADMIN, UsageError, wantsHelp, withServices } from './context.js';
+import { columns, firstAdmin, SYSTEM_ADMIN, UsageError, verbArgs, withServices } from './context.js';
 
 const usage = `usage: quire invite <action> [options]
 
@@ -22,16 +21,8 @@ function stateOf(invite: Invite, now: number): string {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string' }, days: { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError(usage, (err as Error).message);
-  }
+  const parsed = verbArgs(argv, usage, { role: { type: 'string' }, days: { type: 'string' } } as const);
+  if (!parsed) return;
   const { positionals: [action, ...rest], values } = parsed;
   if (action === 'create') {
     if (rest.length > 0 || values.role === undefined) throw new UsageError(usage, 'create takes --role ROLE');

@@ -1,12 +1,11 @@
 // `quire user …`: people, as an admin manages them at /admin/users, through the same admin service
 // (its rules hold here too: known roles, never without an active admin). The CLI acts as the system.
-import { parseArgs } from 'node:util';
 import { deletePerson, getPerson, resetLinkFor, resetUrl, setRole, setStatus } from '../admin/admin.service.js';
 import { getSettings } from '../settings/settings.service.js';
 import { articleIdsBy } from '../articles/article.repo.js';
 import { listUsers } from '../users/user.repo.js';
 import { ROLES } from '../users/roles.js';
-import { changedSite, columns, SYSTEM_ADMIN, UsageError, wantsHelp, withServices } from './context.js';
+import { changedSite, columns, SYSTEM_ADMIN, UsageError, verbArgs, withServices } from './context.js';
 
 const usage = `usage: quire user <action> [options]
 
@@ -26,16 +25,8 @@ A change that would leave the site without an active admin is refused.`;
 const statusOf = { ban: 'banned', suspend: 'suspended', activate: 'active' } as const;
 
 export async function run(argv: string[]): Promise<void> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { revoke: { type: 'boolean' }, yes: { type: 'boolean' }, 'reassign-to': { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError(usage, (err as Error).message);
-  }
+  const parsed = verbArgs(argv, usage, { revoke: { type: 'boolean' }, yes: { type: 'boolean' }, 'reassign-to': { type: 'string' } } as const);
+  if (!parsed) return;
   const { positionals, values } = parsed;
   const [action = 'list', name, role, ...rest] = positionals;
   const arity: Record<string, number> = { list: 0, role: 2, ban: 1, suspend: 1, activate: 1, delete: 1, admin: 1, 'reset-password': 1 };

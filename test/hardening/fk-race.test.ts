@@ -9,7 +9,7 @@ import { createArticle, registerUser, type Api, type Writer } from '../api/harne
 import * as articleRepo from '../../src/articles/article.repo.js';
 import * as commentRepo from '../../src/comments/comment.repo.js';
 import { addComment } from '../../src/comments/comment.service.js';
-import type { User } from '../../src/users/user.service.js';
+import { toUser } from '../../src/users/user.service.js';
 import { AppError } from '../../src/core/errors.js';
 import { sql } from 'kysely';
 
@@ -85,15 +85,14 @@ function defineRace(dialect: TestDialect, skip?: string) {
       const author = await registerUser(api, 'late');
       const { slug } = await createArticle(api, author.token);
       const { db } = server.deps.database;
-      const { id: authorId } = await db.selectFrom('users').select('id').where('username', '=', author.username).executeTakeFirstOrThrow();
+      const writer = toUser(await db.selectFrom('users').selectAll().where('username', '=', author.username).executeTakeFirstOrThrow());
       // The delete that commits right after the insert, made certain: a trigger does it (as the service would) in the insert's statement.
       await sql`create trigger delete_after_comment after insert on comments begin
         delete from articles where id = new.article_id;
         update site_totals set value = value - 1 where name = 'articles';
       end`.execute(db);
       try {
-        // addComment reads only its author's id.
-        await assert.rejects(addComment(db, { id: authorId } as User, slug, 'just in time'), isArticle404);
+        await assert.rejects(addComment(db, writer, slug, 'just in time'), isArticle404);
       } finally {
         await sql`drop trigger delete_after_comment`.execute(db);
       }
