@@ -130,6 +130,8 @@ export function createRenderer(opts: { siteName?: string; versions?: Map<string,
         user,
         // The nav's Admin link: for whoever may see some part of /admin.
         mayAdmin: can(user, 'manage_users') || can(user, 'view_stats'),
+        // Readers and suspended accounts cannot post: no editor link (contributors write, and are told why it cannot be published).
+        mayWrite: can(user, 'write_drafts'),
         path: ctx.path,
         flash: session.flash(ctx),
         // Called by templates that hold a form: only then is a token made.
