@@ -4,10 +4,10 @@
 // whatever it sends, never a 422 that tells it about the input. Answers are built from allow-lists.
 import { Router } from '@koa/router';
 import { notFound } from '../core/errors.js';
-import { requireUser, type AppContext, type RequestState, type User } from '../core/state.js';
+import { requestOrigin, requireUser, type AppContext, type RequestState, type User } from '../core/state.js';
 import { parseBody, parseInput, queryInt } from '../core/validation.js';
 import type { AppDeps } from '../runtime/deps.js';
-import { getSettings, SETTING_KEYS, type Settings } from '../settings/settings.service.js';
+import { siteOrigin, SETTING_KEYS, type Settings } from '../settings/settings.service.js';
 import { requireCapability, type Capability } from '../users/roles.js';
 import { createInvite, listInvites, revokeInvite, type Invite, mailInvite } from '../users/invite.service.js';
 import * as admin from './admin.service.js';
@@ -82,7 +82,7 @@ export function adminRoutes({ database: { db } }: AppDeps) {
   router.post('/admin/users/:username/password-reset', async (ctx) => {
     const by = acting(ctx, 'manage_users', 'users');
     const { token, expiresAt } = await admin.resetLinkFor(db, by, ctx.params.username!);
-    const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    const origin = await siteOrigin(db, requestOrigin(ctx));
     ctx.status = 201;
     ctx.body = { reset: { url: admin.resetUrl(origin, token), expiresAt: new Date(expiresAt).toISOString() } };
   });
@@ -96,8 +96,7 @@ export function adminRoutes({ database: { db } }: AppDeps) {
     const input = parseBody(inviteInput, ctx.request.body, 'invite');
     const ttl = input.expiresInDays === undefined ? undefined : Math.round(input.expiresInDays * 86_400_000);
     const { invite, token } = await createInvite(db, by, input.role, ttl);
-    // Koa 3's ctx.origin is the Origin header, which a caller sets: the request's own address instead.
-    const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    const origin = await siteOrigin(db, requestOrigin(ctx));
     if (input.email) await mailInvite(db, input.email, inviteUrl(origin, token), invite.role);
     ctx.status = 201;
     ctx.body = { invite: { ...inviteJson(invite), token, url: inviteUrl(origin, token), ...(input.email && { mailedTo: input.email }) } };

@@ -1,7 +1,7 @@
 // `quire invite …`: single-use sign-up links, as /admin/invites makes them. An invite is stored as
 // made by someone, so the CLI makes it as the site's oldest active admin (context.ts: firstAdmin).
 import { inviteUrl } from '../admin/admin.routes.js';
-import { getSettings } from '../settings/settings.service.js';
+import { siteOrigin } from '../settings/settings.service.js';
 import { createInvite, listInvites, revokeInvite, type Invite } from '../users/invite.service.js';
 import { ROLES } from '../users/roles.js';
 import { columns, firstAdmin, SYSTEM_ADMIN, UsageError, verbArgs, withServices } from './context.js';
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<void> {
   await withServices(async ({ database: { db }, config }) => {
     if (action === 'create') {
       const { invite, token } = await createInvite(db, await firstAdmin(db), values.role!, days === undefined ? undefined : Math.round(days * 86_400_000));
-      const origin = (await getSettings(db)).url || `http://localhost:${config.PORT}`;
+      const origin = await siteOrigin(db, `http://localhost:${config.PORT}`);
       process.stdout.write(`${inviteUrl(origin, token)}\n`);
       process.stderr.write(`invite ${invite.id}: ${invite.role}, single use, until ${new Date(invite.expiresAt).toISOString()}\n`);
     } else if (action === 'list') {

@@ -1,7 +1,7 @@
 // `quire user …`: people, as an admin manages them at /admin/users, through the same admin service
 // (its rules hold here too: known roles, never without an active admin). The CLI acts as the system.
 import { deletePerson, getPerson, resetLinkFor, resetUrl, setRole, setStatus } from '../admin/admin.service.js';
-import { getSettings } from '../settings/settings.service.js';
+import { siteOrigin } from '../settings/settings.service.js';
 import { articleIdsBy } from '../articles/article.repo.js';
 import { listUsers } from '../users/user.repo.js';
 import { ROLES } from '../users/roles.js';
@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<void> {
     const username = name!;
     if (action === 'reset-password') {
       const { token, expiresAt } = await resetLinkFor(db, SYSTEM_ADMIN, username);
-      const origin = (await getSettings(db)).url || `http://localhost:${deps.config.PORT}`;
+      const origin = await siteOrigin(db, `http://localhost:${deps.config.PORT}`);
       process.stdout.write(`${resetUrl(origin, token)}\n`);
       process.stderr.write(`single use, until ${new Date(expiresAt).toISOString()}\n`);
       return;

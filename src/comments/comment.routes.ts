@@ -1,6 +1,6 @@
 // JSON API for comments on an article.
 import { Router } from '@koa/router';
-import { requireUser } from '../core/state.js';
+import { requestOrigin, requireUser } from '../core/state.js';
 import { profileJson } from '../profiles/profile.routes.js';
 import { commentInput } from './comment.schema.js';
 import { notFound } from '../core/errors.js';
@@ -33,7 +33,7 @@ export function commentRoutes({ database: { db } }: AppDeps) {
     const user = requireUser(ctx);
     const input = parseBody(commentInput, ctx.request.body, 'comment');
     ctx.status = 201;
-    ctx.body = { comment: commentJson(await addComment(db, user, ctx.params.slug!, input.body, `${ctx.protocol}://${ctx.host}`)) };
+    ctx.body = { comment: commentJson(await addComment(db, user, ctx.params.slug!, input.body, requestOrigin(ctx))) };
   });
 
   router.delete('/articles/:slug/comments/:id', async (ctx) => {

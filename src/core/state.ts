@@ -62,6 +62,14 @@ export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');
 }
 
+/**
+ * The address this request came to, as scheme://host (which a trusted proxy may set). Not Koa 3's
+ * ctx.origin: that is the request's Origin header, which any caller writes.
+ */
+export function requestOrigin(ctx: AppContext): string {
+  return `${ctx.protocol}://${ctx.host}`;
+}
+
 /** The signed-in user of an API request, or the contract's 401 when the request carries no token. */
 export function requireUser(ctx: AppContext): User {
   if (!ctx.state.user) throw unauthorized('token', 'is missing');

@@ -24,6 +24,11 @@ export async function getSettings(db: Db): Promise<Settings> {
   return settings as Settings;
 }
 
+/** The site's canonical origin for links that leave the site (mail, invitations): the `url` setting, else fallback. */
+export async function siteOrigin(db: Db, fallback: string): Promise<string> {
+  return (await getSettings(db)).url || fallback;
+}
+
 /** Checks value against the key's rule and stores it as given; the contract's 422 when either is wrong. */
 export async function setSetting(db: Db, key: string, value: string): Promise<Settings> {
   if (!isSettingKey(key)) throw invalid('key', `is not a setting (one of ${SETTING_KEYS.join(', ')})`);

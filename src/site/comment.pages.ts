@@ -6,7 +6,7 @@ import { setFlash } from '../sessions/session.js';
 import { notFound } from '../core/errors.js';
 import { fieldErrorsOf, formBody, userOrLogin } from './forms.js';
 import type { Renderer } from './render.js';
-import type { RequestState } from '../core/state.js';
+import { requestOrigin, type RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
 import { parseInput } from '../core/validation.js';
 import { addComment, deleteComment } from '../comments/comment.service.js';
@@ -23,7 +23,7 @@ export function commentPages(deps: AppDeps, view: Renderer) {
     const slug = ctx.params.slug!;
     const { body = '' } = formBody(ctx);
     try {
-      const comment = await addComment(db, user, slug, parseInput(commentInput, { body }, 'comment').body, `${ctx.protocol}://${ctx.host}`);
+      const comment = await addComment(db, user, slug, parseInput(commentInput, { body }, 'comment').body, requestOrigin(ctx));
       setFlash(ctx, comment.state === 'pending' ? 'info' : 'success', comment.state === 'pending' ? 'Comment held for moderation: only you can see it until a moderator approves it.' : 'Comment posted.');
       ctx.redirect(`${articleUrl(slug)}#comment-${comment.id}`);
     } catch (err) {

@@ -9,7 +9,7 @@ import type { FieldErrors } from '../core/errors.js';
 import type { Html } from '../core/html.js';
 import { fragments, highlight, isoDateTime, longDate, pagination, tagList, type FollowedProfile, type PreviewArticle } from './fragments.js';
 import type { Pager } from './paging.js';
-import type { AppContext } from '../core/state.js';
+import { requestOrigin, type AppContext } from '../core/state.js';
 import { SETTINGS } from '../settings/settings.schema.js';
 import type { Settings } from '../settings/settings.service.js';
 import { can } from '../users/roles.js';
@@ -52,8 +52,8 @@ const defaultLayout = (siteName?: string): LayoutSettings => ({
   language: SETTINGS.language.parse(undefined), url: SETTINGS.url.parse(undefined),
 });
 
-/** The site's own origin: the `url` setting when set, else the request's (which a trusted proxy may set). Koa 3's ctx.origin is the Origin header. */
-export const canonicalOrigin = (ctx: AppContext, settings: LayoutSettings): string => settings.url || `${ctx.protocol}://${ctx.host}`;
+/** The site's own origin: the `url` setting when set, else the address the request came to. */
+export const canonicalOrigin = (ctx: AppContext, settings: LayoutSettings): string => settings.url || requestOrigin(ctx);
 
 /** Content hashes of public/ files (outside public/app/), so their URLs can be cached for a year. */
 export function fingerprintPublicFiles(dir = publicDir): Map<string, string> {

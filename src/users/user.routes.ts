@@ -1,6 +1,6 @@
 // JSON API for accounts: register, sign in, current user, update.
 import { Router } from '@koa/router';
-import { requireUser } from '../core/state.js';
+import { requestOrigin, requireUser } from '../core/state.js';
 import { signInWithinLimits } from './login-attempts.js';
 import type { RequestState } from '../core/state.js';
 import type { AppDeps } from '../runtime/deps.js';
@@ -8,7 +8,7 @@ import { parseBody } from '../core/validation.js';
 import { loginInput, registerInput, resetInput, resetRequestInput, updateInput } from './user.schema.js';
 import { mailResetLink, resetPassword } from './reset.service.js';
 import { mailEnabled } from '../mail/outbox.js';
-import { getSettings } from '../settings/settings.service.js';
+import { siteOrigin } from '../settings/settings.service.js';
 import { forbidden } from '../core/errors.js';
 import { findUserByPublicId, registerUser, updateUser, type User } from './user.service.js';
 
@@ -41,7 +41,7 @@ export function userRoutes(deps: AppDeps) {
   router.post('/users/password-reset-request', async (ctx) => {
     const { email } = parseBody(resetRequestInput, ctx.request.body, 'user');
     if (!mailEnabled(deps.config)) throw forbidden('reset', 'is by an admin on this site: it sends no mail');
-    const origin = (await getSettings(db)).url || `${ctx.protocol}://${ctx.host}`;
+    const origin = await siteOrigin(db, requestOrigin(ctx));
     await mailResetLink(db, email, origin);
     ctx.status = 202;
     ctx.body = {};
