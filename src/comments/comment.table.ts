@@ -2,7 +2,6 @@
 import type { Generated, Selectable } from 'kysely';
 
 export type CommentState = 'published' | 'pending' | 'spam' | 'removed';
-export const COMMENT_STATES = ['published', 'pending', 'spam', 'removed'] as const satisfies readonly CommentState[];
 
 export interface CommentTable {
   id: Generated<number>;

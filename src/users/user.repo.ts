@@ -49,12 +49,6 @@ export async function firstUserId(db: Db): Promise<number | undefined> {
   return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
 }
 
-/** Gives a user a role; false when no user has that name. */
-export async function setRoleByName(db: Db, username: string, role: Role): Promise<boolean> {
-  const result = await db.updateTable('users').set({ role, updated_at: Date.now() }).where('username', '=', username).executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
 export function listUsers(db: Db): Promise<Pick<UserRow, 'username' | 'email' | 'role' | 'status'>[]> {
   return db.selectFrom('users').select(['username', 'email', 'role', 'status']).orderBy('id').execute();
 }
